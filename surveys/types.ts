@@ -1,0 +1,67 @@
+// The question catalogue: the one place that knows how a SurveyJS definition turns into
+// questions and analysable variables. Analysis and exports read this, never SurveyJS JSON.
+import { z } from 'zod';
+
+/** Text in several locales. German (`de`) is always present; `en` is the second locale. */
+export const LocalizedTextSchema = z.object({ de: z.string(), en: z.string().optional() }).catchall(z.string());
+export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
+
+export const ChoiceSchema = z.object({
+  /** The stored value, as SurveyJS keeps it in `survey.data` (string or number). */
+  value: z.union([z.string(), z.number()]),
+  label: LocalizedTextSchema,
+});
+export type Choice = z.infer<typeof ChoiceSchema>;
+
+/** How a variable is measured; decides statistics, charts and the SPSS measurement level. */
+export const MeasureSchema = z.enum([
+  'nominal', // single choice without order: counts, Wilson intervals, chi-square
+  'ordinal', // rating, Likert matrix row: distribution, median, mean, top-2-box, Kruskal-Wallis
+  'binary', // one checkbox choice: 1 = chosen, 0 = not chosen (share of respondents)
+  'rank', // rank of one ranking item: 1 = first
+  'scale', // numbers: mean, SD, quartiles
+  'text', // open text: listed verbatim, never counted
+]);
+export type Measure = z.infer<typeof MeasureSchema>;
+
+/**
+ * One analysable column. Keys are stable and derived from names only:
+ *  - `q`                 a scalar question (text, radiogroup, dropdown, rating, boolean, …)
+ *  - `q.row`             a matrix row, or a multipletext item
+ *  - `q.row.col`         a matrixdropdown cell
+ *  - `q.choice`          a checkbox/tagbox choice as 0/1
+ *  - `q.item`            the rank of a ranking item
+ *  - `q.other`           the "other" text of a choice question
+ */
+export const VariableSchema = z.object({
+  key: z.string(),
+  question: z.string(),
+  measure: MeasureSchema,
+  label: LocalizedTextSchema,
+  /** Ordered value codes with labels, where the values are known in advance. */
+  values: z.array(ChoiceSchema).optional(),
+});
+export type Variable = z.infer<typeof VariableSchema>;
+
+export const CatalogueQuestionSchema = z.object({
+  name: z.string(),
+  /** The SurveyJS question type (`radiogroup`, `matrix`, …). */
+  type: z.string(),
+  title: LocalizedTextSchema,
+  /** True where answers have a natural order (rating, Likert choices, matrix columns). */
+  ordinal: z.boolean(),
+  choices: z.array(ChoiceSchema).optional(),
+  rows: z.array(ChoiceSchema).optional(),
+  columns: z.array(ChoiceSchema).optional(),
+  hasOther: z.boolean(),
+  /** For text questions: the SurveyJS inputType (`number`, `email`, …). */
+  inputType: z.string().optional(),
+  variables: z.array(VariableSchema),
+});
+export type CatalogueQuestion = z.infer<typeof CatalogueQuestionSchema>;
+
+export const CatalogueSchema = z.object({
+  locales: z.array(z.string()),
+  questions: z.array(CatalogueQuestionSchema),
+});
+export type Catalogue = z.infer<typeof CatalogueSchema>;
