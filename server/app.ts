@@ -1,0 +1,51 @@
+// buildApp(config) → FastifyInstance. No listen() here, so tests inject.
+// Order as in fastify/demo: external plugins (security) → app plugins (db, errors) → routes.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import db from './plugins/app/db.ts';
+import { installErrorHandler } from './plugins/app/errors.ts';
+import security from './plugins/external/security.ts';
+import health from './routes/health.ts';
+
+export interface BuildOptions {
+  /** A pino destination for tests that read the log. */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Privacy default: requests are logged by method and path only — no IP, no user agent. */
+export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    ...(stream ? { stream } : {}),
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    redact: ['req.headers', 'req.remoteAddress', 'req.remotePort', 'req.hostname'],
+  };
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config, options.logStream),
+    trustProxy: false,
+    bodyLimit: 2 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('config', config);
+
+  await app.register(security);
+  await app.register(db, { config });
+  installErrorHandler(app);
+
+  await app.register(health);
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}

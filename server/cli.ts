@@ -1,0 +1,48 @@
+// The `befund` command: one subcommand per file under server/commands/. User errors are printed
+// as one sentence without a stack trace; `--json` gives machine-readable output.
+import { ConfigError } from './config.ts';
+import { UserError } from './errors.ts';
+
+type Command = (argv: string[]) => Promise<void>;
+
+const commands: Record<string, () => Promise<{ default: Command }>> = {
+  serve: () => import('./commands/serve.ts'),
+};
+
+const usage = `Befund – Befragungen, Bedarfsanalysen und Berichte je Zielgruppe
+
+Aufruf: befund <Befehl> [Optionen]
+
+Befehle:
+  serve                         Server starten (wie npm start)
+  survey add FILE [--slug S]    Umfrage importieren
+  survey list                   Umfragen auflisten
+  link create --survey S --audience A [--label L] [--max N] [--opens ISO] [--closes ISO]
+  token create --role researcher|admin [--name N]
+  analyze --survey S [--audience A|all] --out DIR [--format json,svg,html,csv]
+  export --survey S --format csv|xlsx|sav|json --out FILE
+  demo [--responses N]          Demo-Umfrage mit synthetischen Antworten füllen
+  purge                         Antworten nach Ablauf der Aufbewahrungsfrist löschen
+  run SCRIPT.ts                 Ein eigenes Auswertungsskript ausführen
+
+Alle Befehle nehmen --json für maschinenlesbare Ausgabe.`;
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage);
+    return;
+  }
+  const load = commands[name];
+  if (!load) throw new UserError(`Unbekannter Befehl "${name}". Verfügbar: ${Object.keys(commands).join(', ')} (befund --help)`);
+  await (await load()).default(rest);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof UserError) {
+    console.error(`befund: ${err.message}`);
+    process.exit(err instanceof UserError ? err.exitCode : 1);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+// `befund serve` (and `npm start`): migrate, import surveys/definitions, listen, print the URLs.
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { UserError } from '../errors.ts';
+import { prepareStudy } from '../startup.ts';
+
+export default async function serve(_argv: string[]): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  const app = await buildApp(config);
+  const summary = await prepareStudy(app);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await app.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new UserError(`Port ${config.port} auf ${config.host} ist schon belegt: beenden Sie das andere Programm oder starten Sie mit PORT=${config.port + 1} npm start`);
+    if (code === 'EACCES')
+      throw new UserError(`Port ${config.port} darf nicht geöffnet werden: wählen Sie einen Port über 1024, z. B. PORT=3000`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new UserError(`HOST=${config.host} ist keine Adresse dieses Rechners: setzen Sie z. B. HOST=127.0.0.1`);
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = process.env.PUBLIC_URL ? config.publicUrl : `http://${config.host}:${port}`;
+  console.log(summary.describe(base, Date.now() - started));
+
+  // Drain in-flight requests, then close the database so PGlite's files are complete.
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+  });
+}

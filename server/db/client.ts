@@ -1,0 +1,90 @@
+// Opens the one database the app uses: embedded PGlite (the zero-setup default) or a real
+// PostgreSQL pool. Both give the same Drizzle type and run the same committed migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type pg from 'pg';
+import { ConfigError } from '../config.ts';
+import * as schema from './schema.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export { schema };
+
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Embedded PGlite under `dataDir` (or in memory for `memory://`), migrated. */
+export async function openPglite(dataDir: string): Promise<{ db: Db; client: PGlite }> {
+  if (dataDir !== 'memory://') assertUsableDataDir(dataDir);
+  const client = await PGlite.create(dataDir === 'memory://' ? undefined : path.join(dataDir, 'pglite'));
+  const db = drizzlePglite({ client, schema, casing: 'snake_case' });
+  await migratePglite(db, { migrationsFolder });
+  return { db: db as unknown as Db, client };
+}
+
+/** Drizzle over a pg pool (from @fastify/postgres), migrated under an advisory lock. */
+export async function usePgPool(pool: pg.Pool, url: string): Promise<Db> {
+  const conn = await pool.connect().catch((err: unknown) => {
+    throw new ConfigError(describePgError(err, url));
+  });
+  try {
+    // Several processes may start at once against one database; migrate one at a time.
+    await conn.query('select pg_advisory_lock(7240001)');
+    const db = drizzlePg({ client: conn, schema, casing: 'snake_case' });
+    await migratePg(db, { migrationsFolder });
+  } finally {
+    await conn.query('select pg_advisory_unlock(7240001)').catch(() => {});
+    conn.release();
+  }
+  return drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
+}
+
+function assertUsableDataDir(dataDir: string): void {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unbekannter Fehler';
+    throw new ConfigError(
+      `DATA_DIR=${dataDir} ist nicht les- oder schreibbar (${code}): geben Sie dem Server Schreibrechte auf diesen Ordner oder setzen Sie DATA_DIR auf einen anderen Ordner`,
+    );
+  }
+}
+
+/** Turns a connection failure into one sentence that names the fix. */
+export function describePgError(err: unknown, url: string): string {
+  const e = err as { code?: string; message?: string };
+  let where = url;
+  try {
+    const u = new URL(url);
+    where = `${u.hostname}:${u.port || 5432}`;
+  } catch {
+    /* keep the raw value */
+  }
+  const db = (() => {
+    try {
+      return new URL(url).pathname.slice(1) || '(Standard)';
+    } catch {
+      return '?';
+    }
+  })();
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return `DATABASE_URL ist gesetzt, aber der Server ${where} hat die Verbindung abgelehnt: starten Sie PostgreSQL oder entfernen Sie DATABASE_URL, um die eingebettete Datenbank zu nutzen`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `DATABASE_URL nennt den Rechner ${where}, der nicht gefunden wurde: prüfen Sie den Rechnernamen in DATABASE_URL`;
+    case '3D000':
+      return `Die Datenbank "${db}" auf ${where} existiert nicht: legen Sie sie an (createdb ${db}) oder korrigieren Sie DATABASE_URL`;
+    case '28P01':
+    case '28000':
+      return `PostgreSQL auf ${where} hat die Anmeldung abgelehnt: prüfen Sie Benutzer und Passwort in DATABASE_URL`;
+    default:
+      return `Keine Verbindung zu PostgreSQL auf ${where} (${e.code ?? e.message ?? 'unbekannter Fehler'}): prüfen Sie DATABASE_URL`;
+  }
+}

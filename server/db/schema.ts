@@ -1,0 +1,175 @@
+// The one Drizzle schema: camelCase in TypeScript, snake_case in SQL (drizzle `casing`).
+// Migrations are generated from this file by drizzle-kit and committed under ./migrations.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const surveys = pgTable('surveys', {
+  id: serial().primaryKey(),
+  slug: text().notNull().unique(),
+  title: text().notNull(),
+  /** Days after which responses are purged by `befund purge`; null keeps them. */
+  retentionDays: integer(),
+  /** Anonymous mode: timestamps are coarsened to the day. */
+  anonymous: boolean().notNull().default(true),
+  archivedAt: timestamp({ withTimezone: true }),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Immutable: a changed definition becomes version n+1, identified by its content hash. */
+export const surveyVersions = pgTable(
+  'survey_versions',
+  {
+    id: serial().primaryKey(),
+    surveyId: integer()
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    version: integer().notNull(),
+    contentHash: text().notNull(),
+    definition: jsonb().notNull(),
+    /** The question catalogue built at import (surveys/catalogue.ts). */
+    catalogue: jsonb().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex().on(t.surveyId, t.version), uniqueIndex().on(t.surveyId, t.contentHash)],
+);
+
+/** A collector: one link per audience / partner / channel. */
+export const links = pgTable(
+  'links',
+  {
+    id: serial().primaryKey(),
+    surveyId: integer()
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    /** Random, 128 bits or more, base64url. Kept so researchers can copy the link again. */
+    token: text().notNull().unique(),
+    /** The respondent segment every response through this link gets (never from the client). */
+    segment: text().notNull(),
+    label: text(),
+    opensAt: timestamp({ withTimezone: true }),
+    closesAt: timestamp({ withTimezone: true }),
+    maxResponses: integer(),
+    oneResponsePerBrowser: boolean().notNull().default(false),
+    revokedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.surveyId)],
+);
+
+export const responses = pgTable(
+  'responses',
+  {
+    /** Supplied by the client for idempotent retries. */
+    id: uuid().primaryKey(),
+    /** Monotonic order for cursors and incremental pulls, without exact timestamps. */
+    seq: bigserial({ mode: 'number' }).notNull().unique(),
+    surveyId: integer()
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    versionId: integer()
+      .notNull()
+      .references(() => surveyVersions.id),
+    linkId: integer()
+      .notNull()
+      .references(() => links.id, { onDelete: 'cascade' }),
+    segment: text().notNull(),
+    linkLabel: text(),
+    status: text({ enum: ['partial', 'complete'] }).notNull(),
+    locale: text().notNull().default('de'),
+    data: jsonb().notNull(),
+    resumeKeyHash: text().notNull(),
+    /** Coarse dates only (anonymous mode): no time of day, no IP, no user agent. */
+    createdOn: date({ mode: 'string' })
+      .notNull()
+      .default(sql`current_date`),
+    updatedOn: date({ mode: 'string' })
+      .notNull()
+      .default(sql`current_date`),
+    completedOn: date({ mode: 'string' }),
+  },
+  (t) => [index().on(t.surveyId, t.status), index().on(t.linkId)],
+);
+
+/**
+ * Counts maintained on submission: how many complete responses from one link gave `value`
+ * for the analysable `variable`. Reports read these instead of scanning responses.
+ */
+export const answerCounts = pgTable(
+  'answer_counts',
+  {
+    surveyId: integer()
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    linkId: integer()
+      .notNull()
+      .references(() => links.id, { onDelete: 'cascade' }),
+    variable: text().notNull(),
+    value: text().notNull(),
+    n: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.linkId, t.variable, t.value] })],
+);
+
+/** Open-text answers of complete responses, extracted on submission. */
+export const openTexts = pgTable(
+  'open_texts',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    responseId: uuid()
+      .notNull()
+      .references(() => responses.id, { onDelete: 'cascade' }),
+    surveyId: integer().notNull(),
+    linkId: integer().notNull(),
+    variable: text().notNull(),
+    text: text().notNull(),
+  },
+  (t) => [index().on(t.surveyId, t.variable)],
+);
+
+export const apiTokens = pgTable('api_tokens', {
+  id: serial().primaryKey(),
+  name: text().notNull(),
+  role: text({ enum: ['admin', 'researcher'] }).notNull(),
+  /** sha256 of the token; the token itself is shown once and never stored. */
+  tokenHash: text().notNull().unique(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp({ withTimezone: true }),
+});
+
+/** Report share links: a random key scoped to one survey and one audience. */
+export const reportShares = pgTable('report_shares', {
+  id: serial().primaryKey(),
+  surveyId: integer()
+    .notNull()
+    .references(() => surveys.id, { onDelete: 'cascade' }),
+  audience: text().notNull(),
+  keyHash: text().notNull().unique(),
+  label: text(),
+  expiresAt: timestamp({ withTimezone: true }),
+  revokedAt: timestamp({ withTimezone: true }),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Who did what, when: never the answers themselves. */
+export const auditLog = pgTable('audit_log', {
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  actor: text().notNull(),
+  action: text().notNull(),
+  target: text(),
+  details: jsonb(),
+});

@@ -1,0 +1,30 @@
+// Decorates the app with `db` (Drizzle) on PGlite or, with DATABASE_URL, on @fastify/postgres.
+import fastifyPostgres from '@fastify/postgres';
+import fp from 'fastify-plugin';
+import type { Config } from '../../config.ts';
+import { type Db, openPglite, usePgPool } from '../../db/client.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    dbKind: 'pglite' | 'postgres';
+  }
+}
+
+export default fp(
+  async (app, opts: { config: Config }) => {
+    const { config } = opts;
+    if (config.databaseUrl) {
+      await app.register(fastifyPostgres, { connectionString: config.databaseUrl, max: 20 });
+      app.decorate('db', await usePgPool(app.pg.pool, config.databaseUrl));
+      app.decorate('dbKind', 'postgres' as const);
+    } else {
+      const { db, client } = await openPglite(config.dataDir);
+      app.decorate('db', db);
+      app.decorate('dbKind', 'pglite' as const);
+      // Closing flushes PGlite's files, so they are never left half-written.
+      app.addHook('onClose', async () => client.close());
+    }
+  },
+  { name: 'db' },
+);

@@ -1,0 +1,20 @@
+// One error handler: a client error gets its message, a server error a bare 500 that is logged.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors = err.validation.map((v) => ({
+        question: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(body)',
+        message: v.message ?? 'ungültig',
+      }));
+      return reply.code(400).send({ message: `Ungültige Anfrage: ${errors.map((e) => `${e.question} ${e.message}`).join('; ')}`, errors });
+    }
+    const status = err.statusCode ?? 500;
+    if (status < 500) return reply.code(status).send({ message: err.message });
+    request.log.error({ err }, 'request failed');
+    return reply.code(500).send({ message: 'Interner Fehler' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ message: 'Nicht gefunden' }));
+}
