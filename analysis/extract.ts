@@ -1,0 +1,165 @@
+// Turns one complete SurveyJS response into the values that storage counts, and the open texts
+// it lists. The catalogue is the authority on which variables exist: a value is produced only for
+// a variable the catalogue declares, so a stray key in `data` is ignored.
+//
+// Rules (key → value), per question type:
+//  - scalar questions (radiogroup, dropdown, rating, boolean, slider, text, …):
+//      `q` → the value as a string (`String(true)` is `'true'`); empty strings count as no answer.
+//  - text with a numeric measure (inputType number): `q` → the number as a string (`'3.5'`);
+//      a value that is not a finite number is dropped.
+//  - checkbox, tagbox: `q.choice` → `'1'` if chosen, `'0'` if not; only when the question was
+//      answered (a non-empty array), so "no answer" stays apart from "chose none of these".
+//  - ranking: `q.item` → its rank as a string, `'1'` first; an item left unranked gives nothing.
+//  - matrix: `q.row` → the chosen column value.
+//  - multipletext: `q.item` → the entered value (counted if the variable is not `text`).
+//  - matrixdropdown: `q.row.col` → the cell value (scalar cells only; a checkbox cell is skipped).
+//  - "other": a choice question answered with `'other'` counts `'other'` under `q` (or `q.other`
+//      = `'1'` for a checkbox) and its text under `<name>-Comment` becomes the open text
+//      `q.other`. With `storeOthersAsComment: false` the typed text stands in place of the value:
+//      a value that is no declared choice is counted as `'other'` and listed as its text.
+//  - every variable with measure `text` is an open text, never a count.
+//  - matrixdynamic and paneldynamic have no per-respondent column in the catalogue contract, so
+//    they give nothing here.
+import type { Catalogue, CatalogueQuestion } from '../surveys/types.ts';
+import type { ExtractedValue } from './types.ts';
+
+export interface ExtractedText {
+  variable: string;
+  text: string;
+}
+
+interface Candidates {
+  values: ExtractedValue[];
+  texts: ExtractedText[];
+}
+
+const OTHER = 'other';
+
+function scalar(value: unknown): string | null {
+  if (typeof value === 'string') return value.trim() === '' ? null : value;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
+  if (typeof value === 'boolean') return String(value);
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function commentOf(q: CatalogueQuestion, data: Record<string, unknown>): string | null {
+  const text = data[`${q.name}-Comment`];
+  return typeof text === 'string' && text.trim() !== '' ? text : null;
+}
+
+function choiceQuestion(q: CatalogueQuestion, value: unknown, data: Record<string, unknown>, out: Candidates): void {
+  const chosen = Array.isArray(value) ? value.map((v) => String(v)) : [];
+  if (chosen.length === 0) return;
+  const declared = (q.choices ?? []).map((c) => String(c.value));
+  const known = new Set([...declared, OTHER]);
+  let otherText = commentOf(q, data);
+  const isOther = (v: string) => v === OTHER || (q.hasOther && !known.has(v));
+  for (const v of chosen) {
+    // storeOthersAsComment: false keeps the typed text in the array itself
+    if (q.hasOther && !known.has(v) && otherText === null) otherText = v;
+  }
+  const keys = new Set([...declared, ...chosen.filter((v) => !isOther(v)), OTHER]);
+  for (const key of keys) {
+    const picked = key === OTHER ? chosen.some(isOther) : chosen.includes(key);
+    out.values.push({ variable: `${q.name}.${key}`, value: picked ? '1' : '0' });
+  }
+  if (chosen.some(isOther) && otherText !== null) out.texts.push({ variable: `${q.name}.${OTHER}`, text: otherText });
+}
+
+function singleQuestion(q: CatalogueQuestion, value: unknown, data: Record<string, unknown>, out: Candidates): void {
+  const text = scalar(value);
+  if (text === null) return;
+  const declared = new Set((q.choices ?? []).map((c) => String(c.value)));
+  if (q.hasOther && declared.size > 0 && (text === OTHER || !declared.has(text))) {
+    out.values.push({ variable: q.name, value: OTHER });
+    const otherText = text === OTHER ? commentOf(q, data) : text;
+    if (otherText !== null) out.texts.push({ variable: `${q.name}.${OTHER}`, text: otherText });
+    return;
+  }
+  out.values.push({ variable: q.name, value: text });
+  out.texts.push({ variable: q.name, text });
+}
+
+function candidates(q: CatalogueQuestion, data: Record<string, unknown>): Candidates {
+  const out: Candidates = { values: [], texts: [] };
+  const value = data[q.name];
+  if (value === undefined || value === null) return out;
+  switch (q.type) {
+    case 'checkbox':
+    case 'tagbox':
+      choiceQuestion(q, value, data, out);
+      break;
+    case 'ranking':
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => {
+          out.values.push({ variable: `${q.name}.${String(item)}`, value: String(i + 1) });
+        });
+      }
+      break;
+    case 'matrix':
+    case 'multipletext':
+      if (isRecord(value)) {
+        for (const [row, cell] of Object.entries(value)) {
+          const text = scalar(cell);
+          if (text === null) continue;
+          out.values.push({ variable: `${q.name}.${row}`, value: text });
+          out.texts.push({ variable: `${q.name}.${row}`, text });
+        }
+      }
+      break;
+    case 'matrixdropdown':
+      if (isRecord(value)) {
+        for (const [row, cells] of Object.entries(value)) {
+          if (!isRecord(cells)) continue;
+          for (const [col, cell] of Object.entries(cells)) {
+            const text = scalar(cell);
+            if (text === null) continue;
+            out.values.push({ variable: `${q.name}.${row}.${col}`, value: text });
+            out.texts.push({ variable: `${q.name}.${row}.${col}`, text });
+          }
+        }
+      }
+      break;
+    default:
+      singleQuestion(q, value, data, out);
+  }
+  return out;
+}
+
+/** Normalises a numeric answer (`'4'`, `4.0`) to its shortest number string, or null. */
+function numeric(value: string): string | null {
+  if (value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? String(n) : null;
+}
+
+/** The countable values of one response: one entry per answered non-text variable. */
+export function extractValues(catalogue: Catalogue, data: Record<string, unknown>): ExtractedValue[] {
+  const result: ExtractedValue[] = [];
+  for (const q of catalogue.questions) {
+    const measures = new Map(q.variables.map((v) => [v.key, v.measure]));
+    for (const c of candidates(q, data).values) {
+      const measure = measures.get(c.variable);
+      if (measure === undefined || measure === 'text') continue;
+      const value = measure === 'scale' ? numeric(c.value) : c.value;
+      if (value !== null) result.push({ variable: c.variable, value });
+    }
+  }
+  return result;
+}
+
+/** The open texts of one response: text questions, "other" texts, text items of multipletext. */
+export function extractOpenTexts(catalogue: Catalogue, data: Record<string, unknown>): ExtractedText[] {
+  const result: ExtractedText[] = [];
+  for (const q of catalogue.questions) {
+    const textKeys = new Set(q.variables.filter((v) => v.measure === 'text').map((v) => v.key));
+    for (const t of candidates(q, data).texts) {
+      if (textKeys.has(t.variable)) result.push({ variable: t.variable, text: t.text });
+    }
+  }
+  return result;
+}
