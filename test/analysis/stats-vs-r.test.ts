@@ -75,7 +75,9 @@ const rOut = (name: string, expr: string) => `out("${name}", ${expr})`;
 const rLines: string[] = ['out <- function(name, v) for (i in seq_along(v)) cat(name, i, sprintf("%.17g", v[i]), "\\n")'];
 const js = new Map<string, number>();
 const put = (name: string, values: number | readonly number[]) => {
-  (typeof values === 'number' ? [values] : values).forEach((v, i) => js.set(`${name} ${i + 1}`, v));
+  (typeof values === 'number' ? [values] : values).forEach((v, i) => {
+    js.set(`${name} ${i + 1}`, v);
+  });
 };
 
 // frequencies: percent of valid
