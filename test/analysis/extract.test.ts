@@ -1,0 +1,125 @@
+import t from 'tap';
+import { extractOpenTexts, extractValues } from '../../analysis/extract.ts';
+import type { Catalogue, CatalogueQuestion, Choice, Measure, Variable } from '../../surveys/types.ts';
+
+const label = (de: string) => ({ de });
+const choices = (...values: (string | number)[]): Choice[] => values.map((value) => ({ value, label: label(String(value)) }));
+const variable = (key: string, question: string, measure: Measure): Variable => ({ key, question, measure, label: label(key) });
+const question = (q: Partial<CatalogueQuestion> & Pick<CatalogueQuestion, 'name' | 'type'>, vars: [string, Measure][]): CatalogueQuestion => ({
+  title: label(q.name),
+  ordinal: false,
+  hasOther: false,
+  ...q,
+  variables: vars.map(([key, measure]) => variable(key, q.name, measure)),
+});
+
+// A tiny catalogue with every variable kind, built by hand as buildCatalogue would.
+const catalogue: Catalogue = {
+  locales: ['de', 'en'],
+  questions: [
+    question({ name: 'org', type: 'radiogroup', choices: choices('chamber', 'union'), hasOther: true }, [
+      ['org', 'nominal'],
+      ['org.other', 'text'],
+    ]),
+    question({ name: 'often', type: 'rating', ordinal: true }, [['often', 'ordinal']]),
+    question({ name: 'member', type: 'boolean' }, [['member', 'binary']]),
+    question({ name: 'staff', type: 'text', inputType: 'number' }, [['staff', 'scale']]),
+    question({ name: 'channels', type: 'checkbox', choices: choices('web', 'news', 'events'), hasOther: true }, [
+      ['channels.web', 'binary'],
+      ['channels.news', 'binary'],
+      ['channels.events', 'binary'],
+      ['channels.other', 'text'],
+    ]),
+    question({ name: 'formats', type: 'ranking', choices: choices('check', 'workshop', 'module') }, [
+      ['formats.check', 'rank'],
+      ['formats.workshop', 'rank'],
+      ['formats.module', 'rank'],
+    ]),
+    question({ name: 'topics', type: 'matrix', ordinal: true, rows: choices('ki', 'lksg'), columns: choices(1, 2, 3) }, [
+      ['topics.ki', 'ordinal'],
+      ['topics.lksg', 'ordinal'],
+    ]),
+    question({ name: 'use', type: 'matrixdropdown', rows: choices('web'), columns: choices('freq', 'useful') }, [
+      ['use.web.freq', 'ordinal'],
+      ['use.web.useful', 'nominal'],
+    ]),
+    question({ name: 'contact', type: 'multipletext' }, [
+      ['contact.age', 'scale'],
+      ['contact.role', 'text'],
+    ]),
+    question({ name: 'ideas', type: 'comment' }, [['ideas', 'text']]),
+  ],
+};
+
+t.test('every variable kind of a full response becomes its documented value', async (t) => {
+  const data = {
+    org: 'chamber',
+    often: 4,
+    member: false,
+    staff: '12.50',
+    channels: ['news', 'other'],
+    'channels-Comment': 'Podcast',
+    formats: ['workshop', 'check', 'module'],
+    topics: { ki: 3, lksg: 1 },
+    use: { web: { freq: 2, useful: 'yes' } },
+    contact: { age: 41, role: 'Beraterin' },
+    ideas: 'Mehr Praxisbeispiele',
+    unknown: 'ignored',
+  };
+  t.same(extractValues(catalogue, data), [
+    { variable: 'org', value: 'chamber' },
+    { variable: 'often', value: '4' },
+    { variable: 'member', value: 'false' },
+    { variable: 'staff', value: '12.5' },
+    { variable: 'channels.web', value: '0' },
+    { variable: 'channels.news', value: '1' },
+    { variable: 'channels.events', value: '0' },
+    { variable: 'formats.workshop', value: '1' },
+    { variable: 'formats.check', value: '2' },
+    { variable: 'formats.module', value: '3' },
+    { variable: 'topics.ki', value: '3' },
+    { variable: 'topics.lksg', value: '1' },
+    { variable: 'use.web.freq', value: '2' },
+    { variable: 'use.web.useful', value: 'yes' },
+    { variable: 'contact.age', value: '41' },
+  ]);
+  t.same(extractOpenTexts(catalogue, data), [
+    { variable: 'channels.other', text: 'Podcast' },
+    { variable: 'contact.role', text: 'Beraterin' },
+    { variable: 'ideas', text: 'Mehr Praxisbeispiele' },
+  ]);
+});
+
+t.test('unanswered questions give nothing, so no answer stays apart from "chose none"', async (t) => {
+  t.same(extractValues(catalogue, { channels: [], ideas: '  ', staff: 'viele', topics: {} }), []);
+  t.same(extractOpenTexts(catalogue, { channels: [], ideas: '  ' }), []);
+});
+
+t.test('"other" on a single choice counts as other and lists its comment', async (t) => {
+  const data = { org: 'other', 'org-Comment': 'Hochschule' };
+  t.same(extractValues(catalogue, data), [{ variable: 'org', value: 'other' }]);
+  t.same(extractOpenTexts(catalogue, data), [{ variable: 'org.other', text: 'Hochschule' }]);
+});
+
+t.test('with storeOthersAsComment false the typed text stands in for "other"', async (t) => {
+  t.same(extractValues(catalogue, { org: 'Stiftung' }), [{ variable: 'org', value: 'other' }]);
+  t.same(extractOpenTexts(catalogue, { org: 'Stiftung', channels: ['web', 'Radio'] }), [
+    { variable: 'org.other', text: 'Stiftung' },
+    { variable: 'channels.other', text: 'Radio' },
+  ]);
+});
+
+t.test('a partly ranked list gives ranks only to the ranked items', async (t) => {
+  t.same(extractValues(catalogue, { formats: ['module'] }), [{ variable: 'formats.module', value: '1' }]);
+});
+
+t.test('a checkbox choice the catalogue does not declare is not counted', async (t) => {
+  const plain: Catalogue = {
+    locales: ['de'],
+    questions: [question({ name: 'c', type: 'checkbox', choices: choices(1, 2) }, [['c.1', 'binary'], ['c.2', 'binary']])],
+  };
+  t.same(extractValues(plain, { c: [2, 3] }), [
+    { variable: 'c.1', value: '0' },
+    { variable: 'c.2', value: '1' },
+  ]);
+});
