@@ -3,10 +3,15 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
+import auth from './plugins/app/auth.ts';
 import db from './plugins/app/db.ts';
 import { installErrorHandler } from './plugins/app/errors.ts';
+import validators from './plugins/app/validators.ts';
 import security from './plugins/external/security.ts';
+import assets from './plugins/external/assets.ts';
 import health from './routes/health.ts';
+import respondent from './routes/respondent.ts';
+import surveysRoutes from './routes/surveys.ts';
 
 export interface BuildOptions {
   /** A pino destination for tests that read the log. */
@@ -37,10 +42,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('config', config);
 
   await app.register(security);
+  await app.register(assets);
   await app.register(db, { config });
+  await app.register(auth);
+  await app.register(validators);
   installErrorHandler(app);
 
   await app.register(health);
+  await app.register(respondent);
+  await app.register(surveysRoutes);
   return app;
 }
 

@@ -7,6 +7,9 @@ type Command = (argv: string[]) => Promise<void>;
 
 const commands: Record<string, () => Promise<{ default: Command }>> = {
   serve: () => import('./commands/serve.ts'),
+  survey: () => import('./commands/survey.ts'),
+  link: () => import('./commands/link.ts'),
+  token: () => import('./commands/token.ts'),
 };
 
 const usage = `Befund – Befragungen, Bedarfsanalysen und Berichte je Zielgruppe

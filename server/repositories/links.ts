@@ -1,0 +1,106 @@
+// Links (collectors): one per audience / partner / channel. The segment and label of every
+// response come from its link, never from the client.
+import { createHash, randomBytes } from 'node:crypto';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { links, responses, surveys } from '../db/schema.ts';
+import { audit } from './audit.ts';
+
+/** 144 random bits, URL-safe. */
+export function randomToken(bytes = 18): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export const SEGMENT_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
+
+export interface LinkInput {
+  surveyId: number;
+  segment: string;
+  label?: string | null;
+  maxResponses?: number | null;
+  opensAt?: Date | null;
+  closesAt?: Date | null;
+  oneResponsePerBrowser?: boolean;
+}
+
+export type Link = typeof links.$inferSelect;
+
+export async function createLink(db: Db, input: LinkInput, actor = 'system'): Promise<Link> {
+  const [link] = await db
+    .insert(links)
+    .values({
+      surveyId: input.surveyId,
+      token: randomToken(),
+      segment: input.segment,
+      label: input.label ?? null,
+      maxResponses: input.maxResponses ?? null,
+      opensAt: input.opensAt ?? null,
+      closesAt: input.closesAt ?? null,
+      oneResponsePerBrowser: input.oneResponsePerBrowser ?? false,
+    })
+    .returning();
+  await audit(db, actor, 'link.create', `link:${link.id}`, { surveyId: input.surveyId, segment: input.segment, label: link.label });
+  return link;
+}
+
+export async function findLinkByToken(db: Db, token: string) {
+  const [row] = await db
+    .select({ link: links, slug: surveys.slug, archivedAt: surveys.archivedAt })
+    .from(links)
+    .innerJoin(surveys, eq(surveys.id, links.surveyId))
+    .where(eq(links.token, token));
+  return row;
+}
+
+export type LinkState = 'open' | 'not_open' | 'closed' | 'full';
+
+/** Whether a link takes new responses now; `completed` is its count of complete responses. */
+export function linkState(link: Link, completed: number, now = new Date(), surveyArchived = false): LinkState {
+  if (link.revokedAt || surveyArchived) return 'closed';
+  if (link.opensAt && now < link.opensAt) return 'not_open';
+  if (link.closesAt && now >= link.closesAt) return 'closed';
+  if (link.maxResponses !== null && completed >= link.maxResponses) return 'full';
+  return 'open';
+}
+
+export async function completedCount(db: Db, linkId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(responses)
+    .where(and(eq(responses.linkId, linkId), eq(responses.status, 'complete')));
+  return row.n;
+}
+
+export async function listLinks(db: Db, surveyId: number) {
+  return db
+    .select({
+      id: links.id,
+      token: links.token,
+      segment: links.segment,
+      label: links.label,
+      opensAt: links.opensAt,
+      closesAt: links.closesAt,
+      maxResponses: links.maxResponses,
+      oneResponsePerBrowser: links.oneResponsePerBrowser,
+      revokedAt: links.revokedAt,
+      complete: sql<number>`(select count(*)::int from responses r where r.link_id = ${links.id} and r.status = 'complete')`,
+      partial: sql<number>`(select count(*)::int from responses r where r.link_id = ${links.id} and r.status = 'partial')`,
+    })
+    .from(links)
+    .where(eq(links.surveyId, surveyId))
+    .orderBy(asc(links.id));
+}
+
+export async function revokeLink(db: Db, surveyId: number, linkId: number, actor: string): Promise<boolean> {
+  const rows = await db
+    .update(links)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(links.id, linkId), eq(links.surveyId, surveyId)))
+    .returning({ id: links.id });
+  if (rows.length) await audit(db, actor, 'link.revoke', `link:${linkId}`);
+  return rows.length > 0;
+}

@@ -1,0 +1,139 @@
+// Surveys and their immutable versions. An identical definition (same content hash) is
+// recognised and changes nothing; a changed one becomes version n+1. Lint findings refuse the
+// whole import, so nothing is half-imported.
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { buildCatalogue } from '../../surveys/catalogue.ts';
+import { definitionHash } from '../../surveys/hash.ts';
+import { lintSurvey } from '../../surveys/lint.ts';
+import type { Catalogue } from '../../surveys/types.ts';
+import type { Db } from '../db/client.ts';
+import { surveys, surveyVersions } from '../db/schema.ts';
+import { audit } from './audit.ts';
+
+export interface Finding {
+  element: string;
+  message: string;
+}
+
+/** A survey definition that the linter refused; `findings` name each element. */
+export class LintError extends Error {
+  override name = 'LintError';
+  constructor(
+    readonly slug: string,
+    readonly findings: Finding[],
+  ) {
+    super(`Die Umfrage "${slug}" wurde nicht importiert: ${findings.map((f) => `${f.element}: ${f.message}`).join('; ')}`);
+  }
+}
+
+export interface ImportResult {
+  slug: string;
+  surveyId: number;
+  versionId: number;
+  version: number;
+  created: boolean;
+}
+
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export function surveyTitle(definition: Record<string, unknown>, slug: string): string {
+  const title = definition.title;
+  if (typeof title === 'string') return title;
+  if (title && typeof title === 'object') {
+    const t = title as Record<string, unknown>;
+    const text = t.de ?? t.default ?? Object.values(t)[0];
+    if (typeof text === 'string') return text;
+  }
+  return slug;
+}
+
+export async function importSurvey(
+  db: Db,
+  input: { slug: string; definition: Record<string, unknown> },
+  actor = 'system',
+): Promise<ImportResult> {
+  const { slug, definition } = input;
+  if (!SLUG_PATTERN.test(slug))
+    throw new LintError(slug, [{ element: 'slug', message: 'nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. om-partner-befragung' }]);
+  const findings = lintSurvey(definition);
+  if (findings.length > 0) throw new LintError(slug, findings);
+  const catalogue = buildCatalogue(definition);
+  const hash = definitionHash(definition);
+  const title = surveyTitle(definition, slug);
+
+  return db.transaction(async (tx) => {
+    const [survey] = await tx
+      .insert(surveys)
+      .values({ slug, title })
+      .onConflictDoUpdate({ target: surveys.slug, set: { title } })
+      .returning({ id: surveys.id });
+    // Serialise concurrent imports of the same survey so version numbers never collide.
+    await tx.execute(sql`select id from ${surveys} where id = ${survey.id} for update`);
+    const [same] = await tx
+      .select()
+      .from(surveyVersions)
+      .where(and(eq(surveyVersions.surveyId, survey.id), eq(surveyVersions.contentHash, hash)));
+    if (same) return { slug, surveyId: survey.id, versionId: same.id, version: same.version, created: false };
+    const [last] = await tx
+      .select({ version: surveyVersions.version })
+      .from(surveyVersions)
+      .where(eq(surveyVersions.surveyId, survey.id))
+      .orderBy(desc(surveyVersions.version))
+      .limit(1);
+    const version = (last?.version ?? 0) + 1;
+    const [row] = await tx
+      .insert(surveyVersions)
+      .values({ surveyId: survey.id, version, contentHash: hash, definition, catalogue })
+      .returning({ id: surveyVersions.id });
+    await audit(tx, actor, 'survey.version.add', slug, { version, hash });
+    return { slug, surveyId: survey.id, versionId: row.id, version, created: true };
+  });
+}
+
+export async function findSurvey(db: Db, slug: string) {
+  const [survey] = await db.select().from(surveys).where(eq(surveys.slug, slug));
+  return survey;
+}
+
+export async function listSurveys(db: Db) {
+  const rows = await db
+    .select({
+      slug: surveys.slug,
+      title: surveys.title,
+      archived: sql<boolean>`${surveys.archivedAt} is not null`,
+      versions: sql<number>`(select count(*)::int from ${surveyVersions} v where v.survey_id = ${surveys.id})`,
+      responses: sql<number>`(select count(*)::int from responses r where r.survey_id = ${surveys.id} and r.status = 'complete')`,
+    })
+    .from(surveys)
+    .orderBy(asc(surveys.slug));
+  return rows;
+}
+
+/** The newest version of a survey: new responses are given this one. */
+export async function latestVersion(db: Db, surveyId: number) {
+  const [v] = await db
+    .select()
+    .from(surveyVersions)
+    .where(eq(surveyVersions.surveyId, surveyId))
+    .orderBy(desc(surveyVersions.version))
+    .limit(1);
+  return v;
+}
+
+export async function listVersions(db: Db, surveyId: number) {
+  return db
+    .select({ version: surveyVersions.version, contentHash: surveyVersions.contentHash, createdAt: surveyVersions.createdAt })
+    .from(surveyVersions)
+    .where(eq(surveyVersions.surveyId, surveyId))
+    .orderBy(asc(surveyVersions.version));
+}
+
+/** Every version's catalogue, newest first: analysis matches questions by name across them. */
+export async function catalogues(db: Db, surveyId: number): Promise<Catalogue[]> {
+  const rows = await db
+    .select({ catalogue: surveyVersions.catalogue })
+    .from(surveyVersions)
+    .where(eq(surveyVersions.surveyId, surveyId))
+    .orderBy(desc(surveyVersions.version));
+  return rows.map((r) => r.catalogue as Catalogue);
+}

@@ -1,0 +1,113 @@
+// The respondent side: the survey page, link info, and submitting / continuing / erasing one's
+// own response. Segment and label always come from the link, never from the client.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { renderMessagePage, renderRespondentPage } from '../../web/pages/respondent.ts';
+import { httpError } from '../errors.ts';
+import { completedCount, findLinkByToken, linkState } from '../repositories/links.ts';
+import { eraseResponse, findOwnResponse, insertResponse, updateResponse } from '../repositories/responses.ts';
+import { latestVersion } from '../repositories/surveys.ts';
+
+const Message = z.object({ message: z.string() });
+const Errors = z.object({ errors: z.array(z.object({ question: z.string(), message: z.string() })) });
+const Closed = z.object({ message: z.string(), reason: z.enum(['closed', 'full', 'not_open']) });
+const Locale = z.enum(['de', 'en']).default('de');
+const TokenParams = z.object({ token: z.string().min(1).max(100) });
+const IdParams = z.object({ id: z.uuid() });
+const ResumeHeader = z.object({ 'x-resume-key': z.string().min(1).max(200) });
+const Answer = z.object({ data: z.record(z.string(), z.unknown()), complete: z.boolean().default(false), locale: Locale });
+
+const UNKNOWN_LINK = 'Dieser Link ist ungültig.';
+const CLOSED_TEXT = {
+  closed: 'Diese Befragung ist geschlossen. Vielen Dank für Ihr Interesse.',
+  full: 'Diese Befragung hat die vorgesehene Zahl an Antworten erreicht und ist geschlossen.',
+  not_open: 'Diese Befragung hat noch nicht begonnen.',
+} as const;
+
+const respondent: FastifyPluginAsyncZod = async (app) => {
+  /** The link and its state; 404 for an unknown token, without saying whether it ever existed. */
+  async function openLink(token: string) {
+    const found = await findLinkByToken(app.db, token);
+    if (!found) throw httpError(404, UNKNOWN_LINK);
+    const completed = found.link.maxResponses === null ? 0 : await completedCount(app.db, found.link.id);
+    return { ...found, state: linkState(found.link, completed, new Date(), found.archivedAt !== null) };
+  }
+
+  app.get('/s/:token', { schema: { params: TokenParams, querystring: z.object({ lang: z.string().optional() }) } }, async (request, reply) => {
+    const { token } = request.params;
+    const lang = request.query.lang;
+    const found = await findLinkByToken(app.db, token);
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+    if (!found) return reply.code(404).send(renderMessagePage({ title: 'Link ungültig', message: UNKNOWN_LINK, lang, status: 404 }));
+    const { state } = await openLink(token);
+    if (state !== 'open') return reply.code(410).send(renderMessagePage({ title: 'Befragung geschlossen', message: CLOSED_TEXT[state], lang, status: 410 }));
+    return renderRespondentPage({ token, lang });
+  });
+
+  app.get(
+    '/api/v1/links/:token',
+    { schema: { params: TokenParams, response: { 200: z.object({ survey: z.record(z.string(), z.unknown()), version: z.number(), audience: z.string(), locale: z.enum(['de', 'en']), oneResponsePerBrowser: z.boolean() }), 404: Message, 410: Closed } } },
+    async (request, reply) => {
+      const { link, state } = await openLink(request.params.token);
+      if (state !== 'open') return reply.code(410).send({ message: CLOSED_TEXT[state], reason: state });
+      const v = await app.versions.get((await latestVersion(app.db, link.surveyId)).id);
+      return { survey: v.definition, version: v.version, audience: link.segment, locale: 'de' as const, oneResponsePerBrowser: link.oneResponsePerBrowser };
+    },
+  );
+
+  app.post(
+    '/api/v1/links/:token/responses',
+    { schema: { params: TokenParams, body: Answer.extend({ id: z.uuid() }), response: { 200: z.object({ id: z.string() }), 201: z.object({ id: z.string(), resumeKey: z.string() }), 404: Message, 410: Closed, 422: Errors } } },
+    async (request, reply) => {
+      const { link, state } = await openLink(request.params.token);
+      if (state !== 'open') return reply.code(410).send({ message: CLOSED_TEXT[state], reason: state });
+      const { id, data, complete, locale } = request.body;
+      const v = await app.versions.get((await latestVersion(app.db, link.surveyId)).id);
+      const verdict = v.validator.validate(data, { complete, locale });
+      if (!verdict.ok) return reply.code(422).send({ errors: verdict.errors });
+      const stored = await insertResponse(app.db, { id, surveyId: link.surveyId, versionId: v.id, catalogue: v.catalogue, link, data: verdict.data, complete, locale });
+      if (!stored.created) return reply.code(200).send({ id });
+      return reply.code(201).send({ id, resumeKey: stored.resumeKey as string });
+    },
+  );
+
+  app.get(
+    '/api/v1/responses/:id',
+    { schema: { params: IdParams, headers: ResumeHeader, response: { 200: z.object({ id: z.string(), data: z.record(z.string(), z.unknown()), complete: z.boolean() }), 404: Message } } },
+    async (request) => {
+      const own = await findOwnResponse(app.db, request.params.id, request.headers['x-resume-key']);
+      if (!own) throw httpError(404, 'Antwort nicht gefunden');
+      return { id: own.response.id, data: own.response.data as Record<string, unknown>, complete: own.response.status === 'complete' };
+    },
+  );
+
+  app.put(
+    '/api/v1/responses/:id',
+    { schema: { params: IdParams, headers: ResumeHeader, body: Answer, response: { 200: z.object({ id: z.string(), complete: z.boolean() }), 404: Message, 409: Message, 410: Closed, 422: Errors } } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const key = request.headers['x-resume-key'];
+      const own = await findOwnResponse(app.db, id, key);
+      if (!own) throw httpError(404, 'Antwort nicht gefunden');
+      const { data, complete, locale } = request.body;
+      const v = await app.versions.get(own.response.versionId);
+      const verdict = v.validator.validate(data, { complete, locale });
+      if (!verdict.ok) return reply.code(422).send({ errors: verdict.errors });
+      const outcome = await updateResponse(app.db, id, key, { data: verdict.data, complete, locale, catalogue: v.catalogue });
+      if (outcome === 'not_found') throw httpError(404, 'Antwort nicht gefunden');
+      if (outcome === 'already_complete') throw httpError(409, 'Diese Antwort wurde bereits abgeschickt und kann nicht mehr geändert werden.');
+      return { id, complete };
+    },
+  );
+
+  app.delete(
+    '/api/v1/responses/:id',
+    { schema: { params: IdParams, headers: ResumeHeader, response: { 204: z.null(), 404: Message } } },
+    async (request, reply) => {
+      const erased = await eraseResponse(app.db, request.params.id, 'respondent', request.headers['x-resume-key']);
+      if (!erased) throw httpError(404, 'Antwort nicht gefunden');
+      return reply.code(204).send(null);
+    },
+  );
+};
+export default respondent;

@@ -1,0 +1,100 @@
+// Researcher routes for surveys, their versions and their links.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { httpError } from '../errors.ts';
+import { createLink, listLinks, revokeLink, SEGMENT_PATTERN } from '../repositories/links.ts';
+import { findSurvey, importSurvey, LintError, listSurveys, listVersions, SLUG_PATTERN } from '../repositories/surveys.ts';
+
+const Message = z.object({ message: z.string() });
+const Findings = z.object({ message: z.string(), findings: z.array(z.object({ element: z.string(), message: z.string() })) });
+const SlugParams = z.object({ slug: z.string().regex(SLUG_PATTERN) });
+const LinkOut = z.object({
+  id: z.number(),
+  token: z.string(),
+  url: z.string(),
+  segment: z.string(),
+  label: z.string().nullable(),
+  maxResponses: z.number().nullable(),
+  opensAt: z.date().nullable(),
+  closesAt: z.date().nullable(),
+  oneResponsePerBrowser: z.boolean(),
+  revokedAt: z.date().nullable(),
+  complete: z.number().optional(),
+  partial: z.number().optional(),
+});
+export const LinkInputSchema = z.object({
+  audience: z.string().regex(SEGMENT_PATTERN, 'Zielgruppe: Kleinbuchstaben und _, z. B. intermediary, sme, works_council'),
+  label: z.string().max(200).optional(),
+  max: z.number().int().positive().optional(),
+  opens: z.coerce.date().optional(),
+  closes: z.coerce.date().optional(),
+  oneResponsePerBrowser: z.boolean().default(false),
+});
+
+const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
+  const researcher = { preHandler: app.requireRole('researcher') };
+  const linkUrl = (token: string) => `${app.config.publicUrl}/s/${token}`;
+  async function surveyOr404(slug: string) {
+    const survey = await findSurvey(app.db, slug);
+    if (!survey) throw httpError(404, `Die Umfrage "${slug}" gibt es nicht`);
+    return survey;
+  }
+
+  app.get('/api/v1/surveys', { ...researcher, schema: { tags: ['surveys'], response: { 200: z.object({ surveys: z.array(z.object({ slug: z.string(), title: z.string(), archived: z.boolean(), versions: z.number(), responses: z.number() })) }), 401: Message, 403: Message } } }, async () => ({
+    surveys: await listSurveys(app.db),
+  }));
+
+  app.post(
+    '/api/v1/surveys',
+    { ...researcher, schema: { tags: ['surveys'], body: z.object({ slug: z.string(), definition: z.record(z.string(), z.unknown()) }), response: { 200: z.object({ slug: z.string(), version: z.number(), created: z.boolean() }), 201: z.object({ slug: z.string(), version: z.number(), created: z.boolean() }), 401: Message, 403: Message, 422: Findings } } },
+    async (request, reply) => {
+      try {
+        const r = await importSurvey(app.db, request.body, `token:${request.actor?.id}`);
+        return reply.code(r.created ? 201 : 200).send({ slug: r.slug, version: r.version, created: r.created });
+      } catch (err) {
+        if (err instanceof LintError) return reply.code(422).send({ message: err.message, findings: err.findings });
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/api/v1/surveys/:slug',
+    { ...researcher, schema: { tags: ['surveys'], params: SlugParams, response: { 200: z.object({ slug: z.string(), title: z.string(), versions: z.array(z.object({ version: z.number(), contentHash: z.string(), createdAt: z.date() })) }), 401: Message, 403: Message, 404: Message } } },
+    async (request) => {
+      const survey = await surveyOr404(request.params.slug);
+      return { slug: survey.slug, title: survey.title, versions: await listVersions(app.db, survey.id) };
+    },
+  );
+
+  app.get('/api/v1/surveys/:slug/links', { ...researcher, schema: { tags: ['links'], params: SlugParams, response: { 200: z.object({ links: z.array(LinkOut) }), 401: Message, 403: Message, 404: Message } } }, async (request) => {
+    const survey = await surveyOr404(request.params.slug);
+    return { links: (await listLinks(app.db, survey.id)).map((l) => ({ ...l, url: linkUrl(l.token) })) };
+  });
+
+  app.post(
+    '/api/v1/surveys/:slug/links',
+    { ...researcher, schema: { tags: ['links'], params: SlugParams, body: LinkInputSchema, response: { 201: LinkOut, 401: Message, 403: Message, 404: Message } } },
+    async (request, reply) => {
+      const survey = await surveyOr404(request.params.slug);
+      const b = request.body;
+      const link = await createLink(
+        app.db,
+        { surveyId: survey.id, segment: b.audience, label: b.label, maxResponses: b.max, opensAt: b.opens, closesAt: b.closes, oneResponsePerBrowser: b.oneResponsePerBrowser },
+        `token:${request.actor?.id}`,
+      );
+      return reply.code(201).send({ ...link, url: linkUrl(link.token) });
+    },
+  );
+
+  app.delete(
+    '/api/v1/surveys/:slug/links/:id',
+    { ...researcher, schema: { tags: ['links'], params: SlugParams.extend({ id: z.coerce.number().int() }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message } } },
+    async (request, reply) => {
+      const survey = await surveyOr404(request.params.slug);
+      if (!(await revokeLink(app.db, survey.id, request.params.id, `token:${request.actor?.id}`))) throw httpError(404, 'Link nicht gefunden');
+      return reply.code(204).send(null);
+    },
+  );
+};
+export default surveysRoutes;
