@@ -181,7 +181,6 @@ function variablesOf(q: AnyQ, key: string, label: LocalizedText, locales: string
     case 'tagbox':
       return [
         ...binaries(
-          q,
           key,
           label,
           choicesOf(q, locales).filter((c) => !q.hasOther || c.value !== q.otherItem?.value),
