@@ -37,8 +37,9 @@ async function inputFiles(): Promise<string[]> {
   return [
     ...own,
     fileURLToPath(import.meta.url),
-    require.resolve('survey-core/package.json'),
-    require.resolve('survey-js-ui/package.json'),
+    // The packages' entry files: they change when another version is installed.
+    require.resolve('survey-core'),
+    require.resolve('survey-js-ui'),
   ];
 }
 

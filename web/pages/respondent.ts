@@ -77,6 +77,7 @@ function head(lang: PageLang, title: string, assetBase: string | undefined, with
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="robots" content="noindex, nofollow">',
     '<meta name="referrer" content="no-referrer">',
+    '<link rel="icon" href="data:,">',
     `<title>${escapeHtml(title)}</title>`,
     `<link rel="stylesheet" href="${css}">`,
     withScript ? `<script src="${js}" defer></script>` : '',

@@ -143,6 +143,8 @@ async function start(): Promise<void> {
 
   const survey = new Model(info.survey);
   survey.locale = lang;
+  // Every keystroke reaches survey.data (and the local record), not only on blur.
+  survey.textUpdateMode = 'onTyping';
   const setTitle = () => {
     document.title = `${survey.title || t().docTitle} – Befund`;
   };
