@@ -232,8 +232,14 @@ export function protectTable(input: SuppressionInput): ProtectedTable {
         continue;
       }
     }
-    const essential = candidates.filter((c) => !derivable(aggregates[s].vec, shownVecs(c)));
-    const pool = essential.length > 0 ? essential : candidates;
+    // only figures in s's rows or columns are tried as partners (fast), all others as a fallback
+    const related = candidates.filter((c) =>
+      aggregates[c].places.some((p) => aggregates[s].places.some((q) => (q.grouping === p.grouping && q.group === p.group) || (p.value !== null && p.value === q.value))),
+    );
+    const isEssential = (c: number) => !derivable(aggregates[s].vec, shownVecs(c));
+    let essential = related.filter(isEssential);
+    if (essential.length === 0) essential = candidates.filter((c) => !related.includes(c) && isEssential(c));
+    const pool = essential.length > 0 ? essential : related.length > 0 ? related : candidates;
     // the next-smallest cell: a cell before an n, same row, then same column, then one whose row
     // already hides a cell (so hidden cells form rectangles), then the smallest
     const sPlaces = aggregates[s].places;
