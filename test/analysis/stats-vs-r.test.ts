@@ -222,3 +222,35 @@ if (rValues instanceof Map) {
     t.ok(js.size >= 80, `${js.size} figures compared`);
   });
 }
+
+// ---- where R refuses or returns NaN, the functions return null or throw with the reason ----
+t.test('degenerate inputs give null instead of NaN', async (t) => {
+  t.equal(wilson(0, 0), null, 'no trials: no interval');
+  t.equal(chiSquare([[3, 0], [0, 0]]), null, 'one row and one column left after dropping zeros');
+  t.equal(kruskalWallis([{ '2': 4 }, { '2': 3 }]), null, 'all answers tied');
+  t.equal(kruskalWallis([{ '1': 4 }, {}]), null, 'only one group with data');
+  t.equal(mannWhitney({ '3': 2 }, { '3': 5 }), null, 'all answers tied');
+  t.equal(mannWhitney({}, { '3': 5 }), null, 'an empty group');
+  t.equal(numericSummary({}), null);
+  t.equal(ordinalSummary({ '3': 0 }, [1, 2, 3]), null);
+});
+
+t.test('bad input is refused with a sentence naming it', async (t) => {
+  t.throws(() => numericSummary({ sehr: 2 }), /The value "sehr" is not a number/);
+  t.throws(() => ordinalSummary({ '6': 1 }, [1, 2, 3, 4, 5]), /The code 6 is not on the scale 1, 2, 3, 4, 5/);
+  t.throws(() => wilson(6, 5), /0 ≤ x ≤ n/);
+  t.throws(() => frequencies({ a: 4 }, { base: 3 }), /base 3 is smaller than the 4 valid answers/);
+});
+
+t.test('frequencies keep the catalogue order, add unseen values as 0 and report no answer', async (t) => {
+  t.same(frequencies({ b: 1, a: 3 }, { base: 6, order: ['a', 'b', 'c'] }), {
+    rows: [
+      { value: 'a', count: 3, percent: 75 },
+      { value: 'b', count: 1, percent: 25 },
+      { value: 'c', count: 0, percent: 0 },
+    ],
+    valid: 4,
+    noAnswer: 2,
+    base: 6,
+  });
+});
