@@ -3,7 +3,7 @@
 //   token (location.pathname) → GET link → choose language → pick the response to continue
 //   (#resume=<id>.<key> | local record | new) → render the survey (survey-js-ui)
 //   → save partial answers (Saver) → complete only when the server confirms → thank-you + erase.
-import { type Question, type SurveyModel, Model, surveyLocalization } from 'survey-core';
+import { type Question, type SurveyModel, Model, settings, surveyLocalization } from 'survey-core';
 import 'survey-core/i18n/german';
 import { renderSurvey } from 'survey-js-ui';
 import { api, type FieldError, type LinkInfo } from './api.ts';
@@ -14,6 +14,10 @@ import { button, byId, el, hideAfter, renderAfter, renderResume, renderStatus, s
 
 // Survey texts written as plain strings or `{ default, en }` are German.
 surveyLocalization.defaultLocale = 'de';
+// Real headings (SurveyJS renders divs by default): the survey title is the page's h1.
+settings.titleTags.survey = 'h1';
+settings.titleTags.page = 'h2';
+settings.titleTags.panel = 'h3';
 
 function tokenFromPath(): string {
   const m = /\/s\/([^/?#]+)/.exec(location.pathname);
