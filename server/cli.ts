@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   survey: () => import('./commands/survey.ts'),
   link: () => import('./commands/link.ts'),
   token: () => import('./commands/token.ts'),
+  demo: () => import('./commands/demo.ts'),
 };
 
 const usage = `Befund – Befragungen, Bedarfsanalysen und Berichte je Zielgruppe

@@ -68,7 +68,7 @@ async function ensureResearcherToken(app: FastifyInstance): Promise<string> {
 
 export async function prepareStudy(app: FastifyInstance): Promise<StudySummary> {
   const { problems, imported } = await importDefinitionsFolder(app);
-  const surveys = [];
+  const surveys: StudySummary['surveys'] = [];
   for (const s of imported) surveys.push({ slug: s.slug, version: s.version, links: await ensureDefaultLinks(app, s.surveyId) });
   const tokenHint = await ensureResearcherToken(app);
   const db = app.config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `eingebettete Datenbank in ${app.config.dataDir}`;

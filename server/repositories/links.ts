@@ -87,8 +87,8 @@ export async function listLinks(db: Db, surveyId: number) {
       maxResponses: links.maxResponses,
       oneResponsePerBrowser: links.oneResponsePerBrowser,
       revokedAt: links.revokedAt,
-      complete: sql<number>`(select count(*)::int from responses r where r.link_id = ${links.id} and r.status = 'complete')`,
-      partial: sql<number>`(select count(*)::int from responses r where r.link_id = ${links.id} and r.status = 'partial')`,
+      complete: sql<number>`(select count(*)::int from responses r where r.link_id = "links"."id" and r.status = 'complete')`,
+      partial: sql<number>`(select count(*)::int from responses r where r.link_id = "links"."id" and r.status = 'partial')`,
     })
     .from(links)
     .where(eq(links.surveyId, surveyId))

@@ -101,8 +101,8 @@ export async function listSurveys(db: Db) {
       slug: surveys.slug,
       title: surveys.title,
       archived: sql<boolean>`${surveys.archivedAt} is not null`,
-      versions: sql<number>`(select count(*)::int from ${surveyVersions} v where v.survey_id = ${surveys.id})`,
-      responses: sql<number>`(select count(*)::int from responses r where r.survey_id = ${surveys.id} and r.status = 'complete')`,
+      versions: sql<number>`(select count(*)::int from ${surveyVersions} v where v.survey_id = "surveys"."id")`,
+      responses: sql<number>`(select count(*)::int from responses r where r.survey_id = "surveys"."id" and r.status = 'complete')`,
     })
     .from(surveys)
     .orderBy(asc(surveys.slug));
