@@ -12,14 +12,14 @@
 //  - ranking: `q.item` → its rank as a string, `'1'` first; an item left unranked gives nothing.
 //  - matrix: `q.row` → the chosen column value.
 //  - multipletext: `q.item` → the entered value (counted if the variable is not `text`).
-//  - matrixdropdown: `q.row.col` → the cell value (scalar cells only; a checkbox cell is skipped).
+//  - matrixdropdown: `q.row.col` → the cell value; a checkbox cell gives `q.row.col.choice` = 1/0.
+//  - matrixdynamic `q.col` and paneldynamic `q.inner`: one value per row or panel, pooled (so a
+//      response can count more than once there, as the catalogue defines these variables).
 //  - "other": a choice question answered with `'other'` counts `'other'` under `q` (or `q.other`
 //      = `'1'` for a checkbox) and its text under `<name>-Comment` becomes the open text
 //      `q.other`. With `storeOthersAsComment: false` the typed text stands in place of the value:
 //      a value that is no declared choice is counted as `'other'` and listed as its text.
 //  - every variable with measure `text` is an open text, never a count.
-//  - matrixdynamic and paneldynamic have no per-respondent column in the catalogue contract, so
-//    they give nothing here.
 import type { Catalogue, CatalogueQuestion } from '../surveys/types.ts';
 import type { ExtractedValue } from './types.ts';
 
@@ -84,6 +84,33 @@ function singleQuestion(q: CatalogueQuestion, value: unknown, data: Record<strin
   out.texts.push({ variable: q.name, text });
 }
 
+/**
+ * Cells of matrixdropdown (`q.row.col`), and rows of matrixdynamic (`q.col`) and panels of
+ * paneldynamic (`q.inner`), pooled over rows as the catalogue defines them. A list of values in
+ * a cell is a checkbox (`….choice` = 1/0) or a ranking (`….item` = rank), as its variables say.
+ */
+function nested(q: CatalogueQuestion, key: string, value: unknown, out: Candidates): void {
+  if (Array.isArray(value) && value.every(isRecord)) {
+    for (const row of value) nested(q, key, row, out);
+  } else if (Array.isArray(value)) {
+    if (value.length === 0) return;
+    const chosen = value.map((v) => String(v));
+    for (const v of q.variables) {
+      const suffix = v.key.startsWith(`${key}.`) ? v.key.slice(key.length + 1) : null;
+      if (suffix === null || suffix.includes('.')) continue;
+      if (v.measure === 'binary') out.values.push({ variable: v.key, value: chosen.includes(suffix) ? '1' : '0' });
+      if (v.measure === 'rank' && chosen.includes(suffix)) out.values.push({ variable: v.key, value: String(chosen.indexOf(suffix) + 1) });
+    }
+  } else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) nested(q, `${key}.${k}`, v, out);
+  } else {
+    const text = scalar(value);
+    if (text === null) return;
+    out.values.push({ variable: key, value: text });
+    out.texts.push({ variable: key, text });
+  }
+}
+
 function candidates(q: CatalogueQuestion, data: Record<string, unknown>): Candidates {
   const out: Candidates = { values: [], texts: [] };
   const value = data[q.name];
@@ -112,17 +139,9 @@ function candidates(q: CatalogueQuestion, data: Record<string, unknown>): Candid
       }
       break;
     case 'matrixdropdown':
-      if (isRecord(value)) {
-        for (const [row, cells] of Object.entries(value)) {
-          if (!isRecord(cells)) continue;
-          for (const [col, cell] of Object.entries(cells)) {
-            const text = scalar(cell);
-            if (text === null) continue;
-            out.values.push({ variable: `${q.name}.${row}.${col}`, value: text });
-            out.texts.push({ variable: `${q.name}.${row}.${col}`, text });
-          }
-        }
-      }
+    case 'matrixdynamic':
+    case 'paneldynamic':
+      nested(q, q.name, value, out);
       break;
     default:
       singleQuestion(q, value, data, out);

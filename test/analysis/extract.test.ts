@@ -123,3 +123,54 @@ t.test('a checkbox choice the catalogue does not declare is not counted', async 
     { variable: 'c.2', value: '1' },
   ]);
 });
+
+t.test('dynamic matrices and panels are pooled per row; a checkbox cell gives 1/0 per choice', async (t) => {
+  const dynamic: Catalogue = {
+    locales: ['de'],
+    questions: [
+      question({ name: 'staff', type: 'matrixdynamic' }, [['staff.role', 'nominal'], ['staff.hours', 'scale']]),
+      question({ name: 'projects', type: 'paneldynamic' }, [['projects.title', 'text'], ['projects.year', 'scale']]),
+      question({ name: 'tools', type: 'matrixdropdown' }, [['tools.web.used.a', 'binary'], ['tools.web.used.b', 'binary']]),
+    ],
+  };
+  const data = {
+    staff: [{ role: 'lead', hours: 40 }, { role: 'aide', hours: '19.5' }],
+    projects: [{ title: 'Check KI', year: 2024 }],
+    tools: { web: { used: ['b'] } },
+  };
+  t.same(extractValues(dynamic, data), [
+    { variable: 'staff.role', value: 'lead' },
+    { variable: 'staff.hours', value: '40' },
+    { variable: 'staff.role', value: 'aide' },
+    { variable: 'staff.hours', value: '19.5' },
+    { variable: 'projects.year', value: '2024' },
+    { variable: 'tools.web.used.a', value: '0' },
+    { variable: 'tools.web.used.b', value: '1' },
+  ]);
+  t.same(extractOpenTexts(dynamic, data), [{ variable: 'projects.title', text: 'Check KI' }]);
+});
+
+t.test('a catalogue built by buildCatalogue from SurveyJS JSON is read the same way', async (t) => {
+  const { buildCatalogue } = await import('../../surveys/catalogue.ts');
+  const built = buildCatalogue({
+    pages: [
+      {
+        name: 'p',
+        elements: [
+          { type: 'checkbox', name: 'k', choices: ['web', 'news'], showOtherItem: true },
+          { type: 'ranking', name: 'r', choices: ['a', 'b'] },
+          { type: 'rating', name: 's' },
+        ],
+      },
+    ],
+  });
+  const data = { k: ['news', 'other'], 'k-Comment': 'Radio', r: ['b', 'a'], s: 4 };
+  t.same(extractValues(built, data), [
+    { variable: 'k.web', value: '0' },
+    { variable: 'k.news', value: '1' },
+    { variable: 'r.b', value: '1' },
+    { variable: 'r.a', value: '2' },
+    { variable: 's', value: '4' },
+  ]);
+  t.same(extractOpenTexts(built, data), [{ variable: 'k.other', text: 'Radio' }]);
+});
