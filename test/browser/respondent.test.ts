@@ -32,8 +32,14 @@ t.teardown(async () => {
   await cleanup();
 });
 
+/** The part of a tap test that open() uses. */
+interface TapTest {
+  fail(message: string): unknown;
+  teardown(fn: () => unknown): unknown;
+}
+
 /** A fresh browser profile (own localStorage) that fails the test on script errors or CSP violations. */
-async function open(t: Tap.Test, opts: Parameters<Browser['newContext']>[0] = {}): Promise<{ ctx: BrowserContext; page: Page }> {
+async function open(t: TapTest, opts: Parameters<Browser['newContext']>[0] = {}): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ locale: 'de-DE', ...opts });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => t.fail(`script error: ${e.message}`));

@@ -92,6 +92,10 @@ async function chooseRecord(token: string, info: LinkInfo, lang: () => Lang): Pr
     if (local.resumeKey && !local.dirty) {
       // Another device may have continued this response.
       const res = await api.load(local.id, local.resumeKey);
+      if (res.kind === 'ok' && res.body.complete && !info.oneResponsePerBrowser) {
+        dropRecord(token);
+        return freshRecord(info.version);
+      }
       if (res.kind === 'ok') return { ...local, data: res.body.data, complete: res.body.complete };
       if (res.kind === 'not_found') {
         dropRecord(token);
