@@ -7,8 +7,8 @@ export const LocalizedTextSchema = z.object({ de: z.string(), en: z.string().opt
 export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
 
 export const ChoiceSchema = z.object({
-  /** The stored value, as SurveyJS keeps it in `survey.data` (string or number). */
-  value: z.union([z.string(), z.number()]),
+  /** The stored value, as SurveyJS keeps it in `survey.data` (string or number; true/false for boolean). */
+  value: z.union([z.string(), z.number(), z.boolean()]),
   label: LocalizedTextSchema,
 });
 export type Choice = z.infer<typeof ChoiceSchema>;
