@@ -1,5 +1,6 @@
 // `befund serve` (and `npm start`): migrate, import surveys/definitions, listen, print the URLs.
 import closeWithGrace from 'close-with-grace';
+import { buildWeb } from '../../web/build.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
@@ -8,6 +9,7 @@ import { prepareStudy } from '../startup.ts';
 export default async function serve(_argv: string[]): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
+  await buildWeb(); // a no-op when web/dist is current
   const app = await buildApp(config);
   const summary = await prepareStudy(app);
   try {
