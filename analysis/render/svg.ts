@@ -1,0 +1,26 @@
+// Vega-Lite spec → SVG on the server, without canvas (text widths are estimated). The de/en
+// number and time locales are applied to the View, so axis labels and formatted text use the
+// report's decimal separator whatever the process's default locale is. The spec's top-level
+// `description` becomes the SVG's aria-label and <title>. Deterministic: the same spec gives the
+// same bytes (no timestamps, no random ids).
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { type Locale, NUMBER_LOCALE, TIME_LOCALE } from '../format.ts';
+import { escapeXml } from './escape.ts';
+
+export async function renderSvg(spec: TopLevelSpec, locale: Locale): Promise<string> {
+  const compiled = compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), {
+    renderer: 'none',
+    locale: { number: NUMBER_LOCALE[locale], time: TIME_LOCALE[locale] },
+  } as never);
+  try {
+    const svg = await view.toSVG();
+    const description = typeof spec.description === 'string' ? spec.description : '';
+    if (!description) return svg;
+    const label = escapeXml(description);
+    return svg.replace(/^<svg /, `<svg role="img" aria-label="${label}" `).replace(/(<svg [^>]*>)/, `$1<title>${label}</title>`);
+  } finally {
+    view.finalize();
+  }
+}
