@@ -24,7 +24,7 @@ export const DIVERGING_LOW = ['#b35806', '#f1a340', '#fee0b6'];
 export const DIVERGING_HIGH = ['#d8daeb', '#998ec3', '#542788'];
 export const NEUTRAL = '#bdbdbd';
 
-export const LABEL_LIMIT = 320;
+export const LABEL_LIMIT = 440;
 export const WIDTH = 360;
 
 export function tr(text: LocalizedText | undefined, locale: Locale): string {
@@ -105,7 +105,7 @@ export function frame(f: Frame, ctx: ChartContext): ChartSpec {
       locale: vegaLocale(ctx.locale),
       font: 'DejaVu Sans, Verdana, sans-serif',
       axis: { labelLimit: LABEL_LIMIT, labelFontSize: 11, titleFontSize: 11 },
-      legend: { labelLimit: LABEL_LIMIT, orient: 'bottom', direction: 'horizontal', columns: 3 },
+      legend: { labelLimit: LABEL_LIMIT, orient: 'top', direction: 'horizontal', columns: 3 },
       view: { stroke: null },
       background: 'white',
       padding: 8,
