@@ -11,6 +11,8 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   link: () => import('./commands/link.ts'),
   token: () => import('./commands/token.ts'),
   demo: () => import('./commands/demo.ts'),
+  export: () => import('./commands/export.ts'),
+  purge: () => import('./commands/purge.ts'),
 };
 
 const usage = `Befund – Befragungen, Bedarfsanalysen und Berichte je Zielgruppe

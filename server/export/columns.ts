@@ -1,0 +1,248 @@
+// Export columns from the question catalogues of all versions of a survey: one column per
+// analysable variable (matrix rows and checkbox choices already split by the catalogue, "other"
+// text in its own column) plus the response's metadata. Rows are built with the same
+// `extractValues` / `extractOpenTexts` that feed the reports, so exports and reports agree.
+//
+// Column names (documented in the codebook, stable across exports):
+//  - derived from the catalogue key only: `channels.web` → `channels_web`; umlauts are
+//    transliterated (ä → ae, ß → ss), any other character outside [A-Za-z0-9_] becomes `_`;
+//  - they start with a letter (else `v_` is put in front), are at most 64 bytes, are no SPSS
+//    reserved word, and are unique ignoring case (a later duplicate gets `_2`, `_3`, …);
+//  - the metadata columns come first and keep their names: response_id, version, segment,
+//    link_label, status, completed_on.
+// Value codes: choices whose stored values are all numbers keep them (a rating 1–5 stays 1–5);
+// booleans become 1 = true, 0 = false; other choices are numbered 1, 2, … in the order they
+// first appeared across versions (oldest first), so a new version never changes an old code.
+import { extractOpenTexts, extractValues } from '../../analysis/extract.ts';
+import type { Catalogue, Choice, LocalizedText, Measure } from '../../surveys/types.ts';
+
+export type ColumnType = 'numeric' | 'string';
+export type SpssLevel = 'nominal' | 'ordinal' | 'scale';
+
+export interface ValueCode {
+  code: number;
+  /** The value as SurveyJS stores it. */
+  value: string;
+  label: LocalizedText;
+}
+
+export interface ExportColumn {
+  name: string;
+  /** The catalogue key (`q.row`), or the metadata field for the first columns. */
+  key: string;
+  meta: boolean;
+  type: ColumnType;
+  measure: Measure | 'meta';
+  level: SpssLevel;
+  label: LocalizedText;
+  /** The question's name and title (the newest version's wording). */
+  question: string;
+  questionTitle: LocalizedText;
+  values: ValueCode[];
+  /** Versions whose catalogue has this variable, ascending. */
+  versions: number[];
+  /** Pooled variables (matrixdynamic, paneldynamic) can hold several values: joined with ` | `. */
+  pooled: boolean;
+}
+
+export interface VersionCatalogue {
+  id: number;
+  version: number;
+  catalogue: Catalogue;
+}
+
+/** A cell: a number, a string, no answer (null) or "this version did not ask it". */
+export const NOT_ASKED = Symbol('not asked');
+export type Cell = number | string | null | typeof NOT_ASKED;
+
+export interface ResponseRecord {
+  id: string;
+  versionId: number;
+  segment: string;
+  linkLabel: string | null;
+  status: string;
+  completedOn: string | null;
+  data: Record<string, unknown>;
+}
+
+const RESERVED = new Set(['ALL', 'AND', 'BY', 'EQ', 'GE', 'GT', 'LE', 'LT', 'NE', 'NOT', 'OR', 'TO', 'WITH']);
+const POOLED_TYPES = new Set(['matrixdynamic', 'paneldynamic']);
+
+/** An SPSS-, R- and Stata-safe name for a catalogue key (without the uniqueness step). */
+export function safeName(key: string): string {
+  let name = key
+    .replace(/ä/g, 'ae')
+    .replace(/ö/g, 'oe')
+    .replace(/ü/g, 'ue')
+    .replace(/Ä/g, 'Ae')
+    .replace(/Ö/g, 'Oe')
+    .replace(/Ü/g, 'Ue')
+    .replace(/ß/g, 'ss')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_]/g, '_');
+  if (!/^[A-Za-z]/.test(name)) name = `v_${name}`;
+  name = name.slice(0, 64);
+  if (RESERVED.has(name.toUpperCase())) name = `${name}_`;
+  return name;
+}
+
+function uniqueName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let i = 2; taken.has(name.toUpperCase()); i++) name = `${base.slice(0, 64 - String(i).length - 1)}_${i}`;
+  taken.add(name.toUpperCase());
+  return name;
+}
+
+function levelOf(measure: Measure): SpssLevel {
+  if (measure === 'ordinal' || measure === 'rank') return 'ordinal';
+  if (measure === 'scale') return 'scale';
+  return 'nominal';
+}
+
+const isNumeric = (v: Choice['value']) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+
+/** Assigns codes to merged choices; `choices` are in first-seen order. */
+function codes(choices: Choice[]): ValueCode[] {
+  if (choices.every((c) => isNumeric(c.value))) return choices.map((c) => ({ code: Number(c.value), value: String(c.value), label: c.label }));
+  if (choices.every((c) => typeof c.value === 'boolean')) return choices.map((c) => ({ code: c.value ? 1 : 0, value: String(c.value), label: c.label }));
+  return choices.map((c, i) => ({ code: i + 1, value: String(c.value), label: c.label }));
+}
+
+const META: { key: string; type: ColumnType; level: SpssLevel; label: LocalizedText }[] = [
+  { key: 'response_id', type: 'string', level: 'nominal', label: { de: 'Antwort-ID', en: 'Response ID' } },
+  { key: 'version', type: 'numeric', level: 'ordinal', label: { de: 'Version der Umfrage', en: 'Survey version' } },
+  { key: 'segment', type: 'string', level: 'nominal', label: { de: 'Zielgruppe (Segment)', en: 'Audience (segment)' } },
+  { key: 'link_label', type: 'string', level: 'nominal', label: { de: 'Link-Bezeichnung', en: 'Link label' } },
+  { key: 'status', type: 'string', level: 'nominal', label: { de: 'Status (complete/partial)', en: 'Status (complete/partial)' } },
+  { key: 'completed_on', type: 'string', level: 'nominal', label: { de: 'Abgeschlossen am (Datum)', en: 'Completed on (date)' } },
+];
+
+/** The export columns of a survey from all its versions (any order). */
+export function exportColumns(versions: VersionCatalogue[]): ExportColumn[] {
+  const ascending = [...versions].sort((a, b) => a.version - b.version);
+  const taken = new Set<string>();
+  const columns: ExportColumn[] = META.map((m) => ({
+    name: uniqueName(m.key, taken),
+    key: m.key,
+    meta: true,
+    type: m.type,
+    measure: 'meta',
+    level: m.level,
+    label: m.label,
+    question: '',
+    questionTitle: { de: '' },
+    values: [],
+    versions: ascending.map((v) => v.version),
+    pooled: false,
+  }));
+  const byKey = new Map<string, ExportColumn & { choices: Choice[] }>();
+  for (const v of ascending) {
+    for (const q of v.catalogue.questions) {
+      for (const variable of q.variables) {
+        let col = byKey.get(variable.key);
+        if (!col) {
+          col = {
+            name: '',
+            key: variable.key,
+            meta: false,
+            type: 'string',
+            measure: variable.measure,
+            level: 'nominal',
+            label: variable.label,
+            question: q.name,
+            questionTitle: q.title,
+            values: [],
+            versions: [],
+            pooled: false,
+            choices: [],
+          };
+          byKey.set(variable.key, col);
+        }
+        // The newest version's wording and measure win; codes keep the oldest order.
+        col.measure = variable.measure;
+        col.label = variable.label;
+        col.questionTitle = q.title;
+        col.pooled ||= POOLED_TYPES.has(q.type);
+        col.versions.push(v.version);
+        for (const choice of variable.values ?? []) {
+          const existing = col.choices.find((c) => String(c.value) === String(choice.value));
+          if (existing) existing.label = choice.label;
+          else col.choices.push({ ...choice });
+        }
+      }
+    }
+  }
+  for (const col of byKey.values()) {
+    const { choices, ...rest } = col;
+    const numeric = rest.measure !== 'text' && !rest.pooled;
+    columns.push({
+      ...rest,
+      name: uniqueName(safeName(rest.key), taken),
+      type: numeric ? 'numeric' : 'string',
+      level: numeric && rest.measure !== 'meta' ? levelOf(rest.measure) : 'nominal',
+      values: numeric && rest.measure !== 'scale' && rest.measure !== 'rank' ? codes(choices) : [],
+    });
+  }
+  return columns;
+}
+
+export type Labels = 'codes' | 'text';
+
+/** Builds one row's cells from a response; `asked` tells which keys its version has. */
+export function rowCells(columns: ExportColumn[], versions: Map<number, VersionCatalogue & { keys: Set<string> }>, r: ResponseRecord): Cell[] {
+  const version = versions.get(r.versionId);
+  if (!version) throw new Error(`version ${r.versionId} of response ${r.id} missing`);
+  const found = new Map<string, string[]>();
+  const add = (variable: string, value: string) => {
+    const list = found.get(variable);
+    if (list) list.push(value);
+    else found.set(variable, [value]);
+  };
+  for (const v of extractValues(version.catalogue, r.data)) add(v.variable, v.value);
+  for (const t of extractOpenTexts(version.catalogue, r.data)) add(t.variable, t.text);
+  return columns.map((col): Cell => {
+    if (col.meta) return metaCell(col.key, version.version, r);
+    if (!version.keys.has(col.key)) return NOT_ASKED;
+    const list = found.get(col.key);
+    if (!list || list.length === 0) return null;
+    if (col.type === 'string') return list.join(' | ');
+    const raw = list[0];
+    if (col.values.length > 0) return col.values.find((c) => c.value === raw)?.code ?? null;
+    const n = Number(raw);
+    return Number.isFinite(n) ? n : null;
+  });
+}
+
+function metaCell(key: string, version: number, r: ResponseRecord): Cell {
+  switch (key) {
+    case 'response_id':
+      return r.id;
+    case 'version':
+      return version;
+    case 'segment':
+      return r.segment;
+    case 'link_label':
+      return r.linkLabel;
+    case 'status':
+      return r.status;
+    default:
+      return r.completedOn;
+  }
+}
+
+/** The index the row builder needs: versions by id, with the keys each version asks. */
+export function versionIndex(versions: VersionCatalogue[]) {
+  return new Map(versions.map((v) => [v.id, { ...v, keys: new Set(v.catalogue.questions.flatMap((q) => q.variables.map((x) => x.key))) }]));
+}
+
+/** The label of a coded cell in `locale` (German if missing), or the cell itself. */
+export function labelled(col: ExportColumn, cell: Cell, locale: string): Cell {
+  if (typeof cell !== 'number' || col.values.length === 0) return cell;
+  const code = col.values.find((c) => c.code === cell);
+  return code ? (code.label[locale] ?? code.label.de) : cell;
+}
+
+export function text(label: LocalizedText, locale: string): string {
+  return label[locale] ?? label.de;
+}
