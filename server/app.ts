@@ -12,6 +12,10 @@ import assets from './plugins/external/assets.ts';
 import health from './routes/health.ts';
 import respondent from './routes/respondent.ts';
 import surveysRoutes from './routes/surveys.ts';
+import exportsRoutes from './routes/exports.ts';
+import responsesAdminRoutes from './routes/responses-admin.ts';
+import tokensRoutes from './routes/tokens.ts';
+import auditRoutes from './routes/audit.ts';
 
 export interface BuildOptions {
   /** A pino destination for tests that read the log. */
@@ -51,6 +55,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(health);
   await app.register(respondent);
   await app.register(surveysRoutes);
+  await app.register(exportsRoutes);
+  await app.register(responsesAdminRoutes);
+  await app.register(tokensRoutes);
+  await app.register(auditRoutes);
   return app;
 }
 
