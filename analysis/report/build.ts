@@ -1,0 +1,123 @@
+// buildReport: one audience's report model from aggregated counts. Pure and deterministic: the
+// same input gives the same JSON bytes (sorted units, catalogue order, seeded shuffles).
+//
+//   AggregatedData (answer_counts × links, open_texts)
+//     → DataIndex: frequency tables per variable and unit (link)             protection.ts
+//     → survey-wide small-group protection per variable (protectTable,
+//       then "shown only if it follows from shown figures" for the scope)   protection.ts
+//     → statistics per question kind over complete groups                    questions/*.ts
+//       (frequencies, Wilson, ordinal summary, ranking, quartiles) and
+//       segment comparisons (chi-square + Cramér's V, Kruskal-Wallis,
+//       Mann-Whitney) with their plain-words text                            compare.ts
+//     → key findings by the profile's rules                                   findings.ts
+//     → ReportModel                                                           model.ts
+import type { Catalogue, LocalizedText } from '../../surveys/types.ts';
+import { asLocale, type Locale } from '../format.ts';
+import { type Profile, validateProfile } from '../profiles/index.ts';
+import { DEFAULT_MIN_GROUP_SIZE, type Figure, suppressionNotice } from '../suppress.ts';
+import type { AggregatedData } from '../types.ts';
+import { type CompareGroup, createContext } from './context.ts';
+import { passes, type ReportFilters } from './filters.ts';
+import { keyFindings } from './findings.ts';
+import type { QuestionResult, ReportModel } from './model.ts';
+import { DataIndex } from './protection.ts';
+import { buildQuestion } from './questions/question.ts';
+
+export interface BuildReportInput {
+  catalogue: Catalogue;
+  /** All complete responses of the survey, aggregated (unfiltered: filters are applied here). */
+  data: AggregatedData;
+  profile: Profile;
+  minGroupSize?: number;
+  /** Only checked; every text in the model carries German and English. */
+  locale?: string;
+  filters?: ReportFilters;
+  survey?: ReportModel['survey'];
+}
+
+/** The report cannot be built as asked; `status` suggests the HTTP status. */
+export class ReportError extends Error {
+  override name = 'ReportError';
+  constructor(
+    message: string,
+    readonly status: 409 | 422,
+  ) {
+    super(message);
+  }
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function buildReport(input: BuildReportInput): ReportModel {
+  const { catalogue, profile } = input;
+  const locale: Locale = asLocale(input.locale ?? 'de');
+  void locale;
+  const k = input.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+  if (!Number.isInteger(k) || k < 1) throw new Error(`minGroupSize must be a whole number ≥ 1, got ${k}`);
+  validateProfile(profile, catalogue);
+
+  const index = new DataIndex(input.data);
+  const filters = input.filters ?? {};
+  const inScope = (u: { segment: string; linkLabel: string | null }) => profile.segments.include.includes(u.segment) && passes(filters, u.segment, u.linkLabel);
+  const scopeUnits = index.units.filter(inScope);
+  const base = scopeUnits.reduce((s, u) => s + u.base, 0);
+  if (base === 0) {
+    throw new ReportError(
+      `Für diesen Bericht gibt es noch keine abgeschlossenen Antworten (Zielgruppen ${profile.segments.include.join(', ')}${filters.segments?.length || filters.linkLabels?.length ? ', mit den gewählten Filtern' : ''}).`,
+      409,
+    );
+  }
+  const labelOf = (segment: string): LocalizedText => profile.segments.labels[segment] ?? { de: segment, en: segment };
+  const groups: CompareGroup[] = profile.segments.compare
+    .map((segment) => ({ key: segment, label: labelOf(segment), units: scopeUnits.filter((u) => u.segment === segment).map((u) => u.id) }))
+    .filter((g) => g.units.length > 0);
+  const scope = scopeUnits.map((u) => u.id);
+  const ctx = createContext(index, scope, groups, k);
+
+  // the report's base must itself be showable, or comparing it with another report would reveal
+  // a small group (e.g. "all" minus "all but one link label")
+  const bases = ctx.protectCounts('_n', (u) => ({ n: index.units.find((x) => x.id === u)?.base ?? 0 }), ['n']);
+  const total = bases.n(scope);
+  if (typeof total !== 'number') {
+    throw new ReportError(
+      `Diese Auswahl beruht auf weniger als ${k} Antworten oder ließe zusammen mit anderen Berichten eine kleine Gruppe erkennen; bitte weniger eng filtern.`,
+      422,
+    );
+  }
+  const bySegment: Record<string, Figure> = {};
+  for (const segment of [...new Set(scopeUnits.map((u) => u.segment))].sort(byText)) {
+    bySegment[segment] = bases.n(scopeUnits.filter((u) => u.segment === segment).map((u) => u.id));
+  }
+
+  const questions = new Map<string, QuestionResult>();
+  const byName = new Map(catalogue.questions.map((q) => [q.name, q]));
+  const build = (name: string) => {
+    let r = questions.get(name);
+    if (!r) {
+      r = buildQuestion(ctx, byName.get(name) as Catalogue['questions'][number], total);
+      questions.set(name, r);
+    }
+    return r;
+  };
+  const sections = profile.sections.map((s) => ({
+    id: s.id,
+    title: s.title,
+    ...(s.intro ? { intro: s.intro } : {}),
+    questions: s.questions.map(build),
+  }));
+  for (const rule of profile.keyFindings) build(rule.question);
+
+  return {
+    survey: input.survey ?? { slug: '', title: { de: '' }, versions: [] },
+    audience: profile.audience,
+    title: profile.title,
+    intro: profile.intro,
+    responses: { total, bySegment },
+    segments: { included: [...new Set(scopeUnits.map((u) => u.segment))].sort(byText), compared: groups.map((g) => g.key) },
+    minGroupSize: k,
+    notice: suppressionNotice(k),
+    summary: keyFindings(profile.keyFindings, questions),
+    sections,
+    glossary: profile.glossary,
+  };
+}

@@ -1,0 +1,102 @@
+// What every question builder needs: the indexed data, the report's scope (units it draws on),
+// the compared groups, and the survey-wide protection of each variable (cached).
+import type { LocalizedText } from '../../surveys/types.ts';
+import { type Figure, isSuppressed, type Suppressed } from '../suppress.ts';
+import { type DataIndex, NO_ANSWER, type ProtectedVariable, protectVariable, type Unit } from './protection.ts';
+
+export interface CompareGroup {
+  key: string;
+  label: LocalizedText;
+  units: string[];
+}
+
+export interface ReportContext {
+  index: DataIndex;
+  /** Every unit of the survey: protection is survey-wide. */
+  units: Unit[];
+  /** Units the report rests on (the profile's segments, after filters). */
+  scope: string[];
+  /** Compared segments within the scope (empty: no comparison). */
+  groups: CompareGroup[];
+  minGroupSize: number;
+  protect(variable: string, values: readonly string[], noAnswer?: boolean): ProtectedVariable;
+  /** Protects counts that do not come from `answer_counts` (e.g. open texts per unit). */
+  protectCounts(key: string, tables: (unit: string) => Record<string, number>, values: readonly string[], noAnswer?: boolean): ProtectedVariable;
+}
+
+export function createContext(index: DataIndex, scope: string[], groups: CompareGroup[], minGroupSize: number): ReportContext {
+  const cache = new Map<string, ProtectedVariable>();
+  const cached = (key: string, make: () => ProtectedVariable) => {
+    let pv = cache.get(key);
+    if (!pv) {
+      pv = make();
+      cache.set(key, pv);
+    }
+    return pv;
+  };
+  return {
+    index,
+    units: index.units,
+    scope,
+    groups,
+    minGroupSize,
+    protect(variable, values, noAnswer = true) {
+      const key = `v\u0000${variable}\u0000${values.join('\u0001')}\u0000${noAnswer}`;
+      return cached(key, () => protectVariable(index.units, (u) => index.table(variable, u), values, { noAnswer, minGroupSize }));
+    },
+    protectCounts(key, tables, values, noAnswer = false) {
+      return cached(`c\u0000${key}\u0000${values.join('\u0001')}\u0000${noAnswer}`, () => protectVariable(index.units, tables, values, { noAnswer, minGroupSize }));
+    },
+  };
+}
+
+export { NO_ANSWER };
+
+/** A group's figures for one variable: whole-group suppression where its n is hidden or small. */
+export interface GroupFigures {
+  n: Figure;
+  counts: Record<string, Figure>;
+  suppressed: boolean;
+  /** No figure of the group is hidden: statistics over its cells may be shown. */
+  complete: boolean;
+}
+
+export const SMALL_GROUP: Suppressed = { suppressed: true, reason: 'small-group' };
+
+export function groupFigures(pv: ProtectedVariable, units: readonly string[], values: readonly string[] = pv.values): GroupFigures {
+  const n = pv.n(units);
+  const suppressed = isSuppressed(n);
+  const counts: Record<string, Figure> = {};
+  for (const v of values) counts[v] = suppressed ? SMALL_GROUP : pv.figure(units, v);
+  return { n, counts, suppressed, complete: !suppressed && Object.values(counts).every((c) => !isSuppressed(c)) };
+}
+
+/** `count / n` as a percentage, hidden where either is. */
+export function percentOf(count: Figure, n: Figure): Figure {
+  if (isSuppressed(count)) return count;
+  if (isSuppressed(n)) return n;
+  return n > 0 ? (100 * count) / n : 0;
+}
+
+/** The raw frequency table of a variable over units (for statistics of complete groups). */
+export function rawTable(pv: ProtectedVariable, units: readonly string[]): Record<string, number> {
+  const t: Record<string, number> = {};
+  for (const v of pv.values) t[v] = pv.raw(units, v);
+  return t;
+}
+
+/** Catalogue values (as strings) plus any value seen in the data, catalogue order first. */
+export function valueList(declared: readonly (string | number | boolean)[] | undefined, seen: readonly string[]): string[] {
+  const out = (declared ?? []).map(String);
+  for (const s of seen) if (!out.includes(s)) out.push(s);
+  return out;
+}
+
+export function labelOf(choices: readonly { value: string | number | boolean; label: LocalizedText }[] | undefined, value: string): LocalizedText {
+  return choices?.find((c) => String(c.value) === value)?.label ?? { de: value, en: value };
+}
+
+/** Is any value (a figure, statistics, a text list) the suppressed marker? */
+export function isHidden<T>(x: T | Suppressed): x is Suppressed {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && (x as { suppressed?: unknown }).suppressed === true;
+}

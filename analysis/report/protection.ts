@@ -1,0 +1,203 @@
+// Small-group protection for a report, on top of `analysis/suppress.ts`.
+//
+// Each variable is protected ONCE over the whole survey (every link = one unit), with every
+// breakdown a report or filter may ask for published in the algebra: the total, each segment,
+// each link (unit) and each link label. `protectTable` makes sure no suppressed figure of those
+// can be derived from the shown ones. A report (an audience's segments, after filters) then shows
+// a figure only where its atom vector lies in the span of the globally shown figures: such a
+// figure says nothing the survey as a whole does not already say, so no combination of reports
+// and filters (e.g. "all" minus "all but one link label") recovers a hidden figure. A figure is
+// also hidden where it is itself 1 … minGroupSize − 1.
+// "No answer" is a column of its own, so base − n cannot reveal a small group of skippers.
+import { type Figure, protectTable, type SuppressionGrouping, type SuppressionReason } from '../suppress.ts';
+import type { AggregatedData, OpenTextRow } from '../types.ts';
+
+export interface Unit {
+  id: string;
+  segment: string;
+  linkLabel: string | null;
+  /** Complete responses through this link. */
+  base: number;
+}
+
+/** The column that counts complete responses without an answer to the variable. */
+export const NO_ANSWER = '\u0000na';
+
+export function unitId(segment: string, linkLabel: string | null): string {
+  return `${segment}\u0000${linkLabel ?? ''}`;
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** AggregatedData indexed by variable and unit. */
+export class DataIndex {
+  readonly units: Unit[];
+  private readonly counts = new Map<string, Map<string, Record<string, number>>>();
+  private readonly texts = new Map<string, OpenTextRow[]>();
+
+  constructor(data: AggregatedData) {
+    const units = new Map<string, Unit>();
+    const unit = (segment: string, linkLabel: string | null) => {
+      const id = unitId(segment, linkLabel);
+      let u = units.get(id);
+      if (!u) {
+        u = { id, segment, linkLabel, base: 0 };
+        units.set(id, u);
+      }
+      return u;
+    };
+    for (const b of data.bases) unit(b.segment, b.linkLabel).base += b.n;
+    for (const c of data.counts) {
+      const id = unit(c.segment, c.linkLabel).id;
+      let byUnit = this.counts.get(c.variable);
+      if (!byUnit) this.counts.set(c.variable, (byUnit = new Map()));
+      const table = byUnit.get(id) ?? {};
+      table[c.value] = (table[c.value] ?? 0) + c.n;
+      byUnit.set(id, table);
+    }
+    for (const t of data.openTexts) {
+      unit(t.segment, t.linkLabel);
+      const list = this.texts.get(t.variable) ?? [];
+      list.push(t);
+      this.texts.set(t.variable, list);
+    }
+    this.units = [...units.values()].sort((a, b) => byText(a.id, b.id));
+  }
+
+  /** The frequency table of a variable in one unit (empty when nobody answered). */
+  table(variable: string, unit: string): Record<string, number> {
+    return this.counts.get(variable)?.get(unit) ?? {};
+  }
+
+  /** Values seen for a variable anywhere, sorted. */
+  valuesOf(variable: string): string[] {
+    const seen = new Set<string>();
+    for (const t of this.counts.get(variable)?.values() ?? []) for (const [v, n] of Object.entries(t)) if (n > 0) seen.add(v);
+    return [...seen].sort(byText);
+  }
+
+  openTexts(variable: string): OpenTextRow[] {
+    return this.texts.get(variable) ?? [];
+  }
+}
+
+// ---- span of shown figures (Gaussian elimination, as in analysis/suppress.ts) ----
+const EPS = 1e-9;
+class Span {
+  private rows: { pivot: number; vec: Float64Array }[] = [];
+  private reduce(v: Float64Array): Float64Array {
+    const r = Float64Array.from(v);
+    for (const { pivot, vec } of this.rows) {
+      const f = r[pivot];
+      if (Math.abs(f) > EPS) for (let i = 0; i < r.length; i++) r[i] -= f * vec[i];
+    }
+    return r;
+  }
+  add(v: Float64Array): void {
+    const r = this.reduce(v);
+    let pivot = -1;
+    for (let i = 0; i < r.length; i++) if (Math.abs(r[i]) > EPS && (pivot < 0 || Math.abs(r[i]) > Math.abs(r[pivot]))) pivot = i;
+    if (pivot < 0) return;
+    const f = r[pivot];
+    for (let i = 0; i < r.length; i++) r[i] /= f;
+    this.rows.push({ pivot, vec: r });
+  }
+  contains(v: Float64Array): boolean {
+    return this.reduce(v).every((x) => Math.abs(x) <= EPS);
+  }
+}
+
+/** One variable, protected over the whole survey; asks what a report may show. */
+export interface ProtectedVariable {
+  /** The value columns (without NO_ANSWER). */
+  values: string[];
+  /** The true count (for statistics over complete groups only). */
+  raw(units: readonly string[], value: string): number;
+  /** The count of `value` over `units`, or why it is hidden. */
+  figure(units: readonly string[], value: string): Figure;
+  /** Valid answers (all value columns) over `units`. */
+  n(units: readonly string[]): Figure;
+  rawN(units: readonly string[]): number;
+}
+
+export interface ProtectOptions {
+  /** Add the NO_ANSWER column (unit base − answers). */
+  noAnswer: boolean;
+  minGroupSize: number;
+}
+
+/** Per-unit tables → one protected variable. `tables[unitId][value]` are the counts. */
+export function protectVariable(units: readonly Unit[], tables: (unit: string) => Record<string, number>, values: readonly string[], options: ProtectOptions): ProtectedVariable {
+  const k = options.minGroupSize;
+  const cols = options.noAnswer ? [...values, NO_ANSWER] : [...values];
+  const counts = new Map<string, Record<string, number>>();
+  for (const u of units) {
+    const t = tables(u.id);
+    const row: Record<string, number> = {};
+    let answered = 0;
+    for (const v of values) {
+      row[v] = t[v] ?? 0;
+      answered += row[v];
+    }
+    if (options.noAnswer) row[NO_ANSWER] = Math.max(0, u.base - answered);
+    counts.set(u.id, row);
+  }
+  const groupBy = (name: string, key: (u: Unit) => string | null): SuppressionGrouping => {
+    const groups = new Map<string, string[]>();
+    for (const u of units) {
+      const g = key(u);
+      if (g === null) continue;
+      groups.set(g, [...(groups.get(g) ?? []), u.id]);
+    }
+    return { name, groups: [...groups.entries()].sort((a, b) => byText(a[0], b[0])).map(([g, ids]) => ({ key: g, units: ids })) };
+  };
+  const groupings = [groupBy('segment', (u) => u.segment), groupBy('unit', (u) => u.id), groupBy('label', (u) => u.linkLabel)];
+  const table = protectTable({ values: cols, units: units.map((u) => ({ id: u.id, counts: counts.get(u.id) as Record<string, number> })), groupings, minGroupSize: k });
+
+  const index = new Map(units.map((u, i) => [u.id, i]));
+  const W = cols.length;
+  const vector = (ids: readonly string[], columns: readonly string[]) => {
+    const vec = new Float64Array(units.length * W);
+    for (const id of ids) {
+      const i = index.get(id);
+      if (i === undefined) continue;
+      for (const c of columns) vec[i * W + cols.indexOf(c)] = 1;
+    }
+    return vec;
+  };
+  const span = new Span();
+  const publish = (ids: readonly string[], g: { n: Figure; counts: Record<string, Figure> }) => {
+    if (typeof g.n === 'number') span.add(vector(ids, cols));
+    for (const c of cols) if (typeof g.counts[c] === 'number') span.add(vector(ids, [c]));
+  };
+  publish(
+    units.map((u) => u.id),
+    table.total,
+  );
+  for (const grouping of groupings) {
+    const groups = table.groupings[grouping.name];
+    grouping.groups.forEach((g, i) => {
+      publish(g.units, groups[i]);
+    });
+  }
+  const sum = (ids: readonly string[], columns: readonly string[]) => {
+    let s = 0;
+    for (const id of ids) {
+      const row = counts.get(id);
+      if (row) for (const c of columns) s += row[c] ?? 0;
+    }
+    return s;
+  };
+  const decide = (ids: readonly string[], columns: readonly string[], small: SuppressionReason): Figure => {
+    const raw = sum(ids, columns);
+    if (raw > 0 && raw < k) return { suppressed: true, reason: small };
+    return span.contains(vector(ids, columns)) ? raw : { suppressed: true, reason: 'complementary' };
+  };
+  return {
+    values: [...values],
+    raw: (ids, value) => sum(ids, [value]),
+    figure: (ids, value) => decide(ids, [value], 'small-cell'),
+    n: (ids) => decide(ids, values, 'small-group'),
+    rawN: (ids) => sum(ids, values),
+  };
+}

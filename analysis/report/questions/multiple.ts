@@ -1,0 +1,79 @@
+// Multiple choice (checkbox, tagbox): per option the share of respondents choosing it, from its
+// 0/1 variable `q.choice`. Shares do not sum to 100 %. The comparison shows per segment how many
+// chose each option; no single test covers several 0/1 answers of the same person.
+import type { CatalogueQuestion } from '../../../surveys/types.ts';
+import { wilson } from '../../stats/index.ts';
+import { type Figure, isSuppressed } from '../../suppress.ts';
+import { groupFigures, labelOf, percentOf, type ReportContext, SMALL_GROUP } from '../context.ts';
+import type { Comparison, GroupResult, OptionResult } from '../model.ts';
+import type { ProtectedVariable } from '../protection.ts';
+
+const BINARY = ['1', '0'];
+
+export interface MultipleSummary {
+  n: Figure;
+  counts: Record<string, Figure>;
+  options: OptionResult[];
+  comparison?: Comparison;
+}
+
+/** The option codes of a checkbox question whose 0/1 variables hold data or are declared. */
+export function multipleOptions(q: CatalogueQuestion): string[] {
+  const codes = (q.choices ?? []).map((c) => String(c.value));
+  if (q.hasOther && !codes.includes('other')) codes.push('other');
+  return codes;
+}
+
+function chosen(pvs: Map<string, ProtectedVariable>, units: readonly string[], n: Figure): Record<string, Figure> {
+  const counts: Record<string, Figure> = {};
+  for (const [code, pv] of pvs) counts[code] = isSuppressed(n) ? SMALL_GROUP : groupFigures(pv, units, ['1']).counts['1'];
+  return counts;
+}
+
+export function summariseMultiple(ctx: ReportContext, q: CatalogueQuestion): MultipleSummary {
+  const pvs = new Map<string, ProtectedVariable>();
+  for (const code of multipleOptions(q)) pvs.set(code, ctx.protect(`${q.name}.${code}`, BINARY));
+  // every answered checkbox question counts each option as 1 or 0, so any option's n is the
+  // number of respondents; take the one whose n is shown, if any
+  const respondents = (units: readonly string[]): Figure => {
+    let first: Figure | null = null;
+    for (const pv of pvs.values()) {
+      const n = pv.n(units);
+      if (!isSuppressed(n)) return n;
+      first ??= n;
+    }
+    return first ?? 0;
+  };
+  const n = respondents(ctx.scope);
+  const counts = chosen(pvs, ctx.scope, n);
+  const options: OptionResult[] = [...pvs.keys()].map((value) => {
+    const count = counts[value];
+    const option: OptionResult = { value, label: value === 'other' ? { de: 'Sonstiges', en: 'Other' } : labelOf(q.choices, value), count, percent: percentOf(count, n) };
+    if (isSuppressed(count)) option.interval = count;
+    else if (isSuppressed(n)) option.interval = n;
+    else {
+      const w = wilson(count, n);
+      if (w) option.interval = { lower: w.lower, upper: w.upper };
+    }
+    return option;
+  });
+  const summary: MultipleSummary = { n, counts, options };
+  if (ctx.groups.length >= 2) {
+    const bySegment: Record<string, GroupResult> = {};
+    const dropped: string[] = [];
+    for (const g of ctx.groups) {
+      const gn = respondents(g.units);
+      const suppressed = isSuppressed(gn);
+      bySegment[g.key] = { label: g.label, n: gn, counts: chosen(pvs, g.units, gn), suppressed };
+      if (suppressed || gn === 0) dropped.push(g.key);
+    }
+    summary.comparison = {
+      by: 'segment',
+      bySegment,
+      dropped,
+      test: null,
+      testOmitted: { de: 'Kein Test: Bei Mehrfachnennungen gibt es keinen gemeinsamen Test über alle Optionen.', en: 'No test: with multiple answers no single test covers all options.' },
+    };
+  }
+  return summary;
+}

@@ -1,0 +1,112 @@
+// One catalogue question → its QuestionResult, by kind. Notes tell the reader how to read it.
+import type { CatalogueQuestion } from '../../../surveys/types.ts';
+import { type Figure, isSuppressed } from '../../suppress.ts';
+import { isHidden, type ReportContext } from '../context.ts';
+import type { Comparison, QuestionKind, QuestionResult, RowResult } from '../model.ts';
+import { summariseVariable } from './choice.ts';
+import { summariseMultiple } from './multiple.ts';
+import { summariseNumber } from './number.ts';
+import { summariseRanking } from './ranking.ts';
+import { openTexts } from './texts.ts';
+
+export function kindOf(q: CatalogueQuestion): QuestionKind {
+  const measures = q.variables.filter((v) => v.measure !== 'text').map((v) => v.measure);
+  if (measures.length === 0) return 'text';
+  if (measures.includes('rank')) return 'ranking';
+  if (measures.includes('binary')) return 'multiple';
+  if (measures.length > 1) return 'matrix';
+  if (measures[0] === 'scale') return 'number';
+  return measures[0] === 'ordinal' ? 'ordinal' : 'single';
+}
+
+const NOTES = {
+  multiple: { de: 'Mehrfachnennungen möglich: Die Anteile ergeben zusammen nicht 100 %.', en: 'Several answers possible: the shares do not add up to 100 %.' },
+  ranking: { de: 'Mittlerer Rang: 1 = am liebsten. Je kleiner, desto beliebter.', en: 'Mean rank: 1 = most preferred. The smaller, the more preferred.' },
+  number: { de: 'Kleinster und größter Wert werden zum Schutz der Befragten nicht gezeigt.', en: 'Smallest and largest values are not shown, to protect respondents.' },
+  percent: { de: 'Prozent der gültigen Antworten; „keine Angabe“ wird getrennt gezählt.', en: 'Percent of valid answers; "no answer" is counted separately.' },
+};
+
+function noAnswerOf(base: number, n: Figure): Figure {
+  if (isSuppressed(n)) return n;
+  // base and n are both shown, so their difference says nothing new
+  return Math.max(0, base - n);
+}
+
+function segmentsOf(c: Comparison | undefined): Pick<QuestionResult, 'comparison' | 'bySegment' | 'test'> {
+  if (!c) return {};
+  return {
+    comparison: c,
+    bySegment: Object.fromEntries(Object.entries(c.bySegment).map(([k, g]) => [k, { n: g.n, counts: g.counts }])),
+    test: c.test,
+  };
+}
+
+/** `base` = complete responses in the report's scope. */
+export function buildQuestion(ctx: ReportContext, q: CatalogueQuestion, base: number): QuestionResult {
+  const kind = kindOf(q);
+  const head = { name: q.name, type: q.type, kind, title: q.title, base };
+  const textVars = q.variables.filter((v) => v.measure === 'text').map((v) => v.key);
+  const withTexts = (r: QuestionResult): QuestionResult => {
+    if (kind !== 'text' && textVars.length > 0) r.texts = openTexts(ctx, textVars, q.name).texts;
+    return r;
+  };
+  const whole = (n: Figure) => isSuppressed(n) || n < ctx.minGroupSize;
+  switch (kind) {
+    case 'single':
+    case 'ordinal': {
+      const s = summariseVariable(ctx, q.variables.find((v) => v.measure !== 'text') as CatalogueQuestion['variables'][number]);
+      return withTexts({
+        ...head,
+        n: s.n,
+        noAnswer: noAnswerOf(base, s.n),
+        suppressed: whole(s.n),
+        counts: s.counts,
+        options: s.options,
+        ...(s.ordinal ? { ordinal: s.ordinal } : {}),
+        ...segmentsOf(s.comparison),
+        notes: [NOTES.percent],
+      });
+    }
+    case 'matrix': {
+      const rows: RowResult[] = q.variables
+        .filter((v) => v.measure !== 'text')
+        .map((v) => {
+          const s = summariseVariable(ctx, v);
+          const key = v.key.slice(q.name.length + 1);
+          const row: RowResult = { key, label: v.label, n: s.n, counts: s.counts, options: s.options };
+          if (s.ordinal) row.ordinal = s.ordinal;
+          if (s.comparison) row.comparison = s.comparison;
+          return row;
+        });
+      // the question's n: the most answered row (a lower bound of those who answered any row)
+      let n: Figure = rows[0]?.n ?? 0;
+      for (const r of rows) if (!isSuppressed(r.n) && (isSuppressed(n) || r.n > n)) n = r.n;
+      return withTexts({ ...head, n, noAnswer: noAnswerOf(base, n), suppressed: whole(n), rows, notes: [NOTES.percent] });
+    }
+    case 'multiple': {
+      const s = summariseMultiple(ctx, q);
+      return withTexts({
+        ...head,
+        n: s.n,
+        noAnswer: noAnswerOf(base, s.n),
+        suppressed: whole(s.n),
+        counts: s.counts,
+        options: s.options,
+        ...segmentsOf(s.comparison),
+        notes: [NOTES.multiple],
+      });
+    }
+    case 'ranking': {
+      const s = summariseRanking(ctx, q);
+      return withTexts({ ...head, n: s.n, noAnswer: noAnswerOf(base, s.n), suppressed: whole(s.n), ranking: s.items, notes: [NOTES.ranking] });
+    }
+    case 'number': {
+      const s = summariseNumber(ctx, q.variables.find((v) => v.measure === 'scale') as CatalogueQuestion['variables'][number]);
+      return withTexts({ ...head, n: s.n, noAnswer: noAnswerOf(base, s.n), suppressed: whole(s.n), number: s.number, ...segmentsOf(s.comparison), notes: [NOTES.number] });
+    }
+    case 'text': {
+      const t = openTexts(ctx, textVars, q.name);
+      return { ...head, n: t.n, noAnswer: noAnswerOf(base, t.n), suppressed: isHidden(t.texts), texts: t.texts };
+    }
+  }
+}

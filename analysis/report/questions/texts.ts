@@ -1,0 +1,46 @@
+// Open answers: listed verbatim (the renderer escapes them), shuffled with a fixed seed so the
+// order says nothing about who wrote what, and hidden as a list where fewer than minGroupSize
+// texts exist in the report's scope, or where their number is not shown survey-wide.
+import { type Figure, isSuppressed, type Suppressed } from '../../suppress.ts';
+import type { ReportContext } from '../context.ts';
+import { unitId } from '../protection.ts';
+
+/** mulberry32, seeded from a string: the same question gives the same order every time. */
+export function seededShuffle<T>(items: readonly T[], seed: string): T[] {
+  let h = 2166136261;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
+  let a = h >>> 0;
+  const rnd = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+const TEXTS = 't';
+
+/** The open texts of some variables in the report's scope, or why they are hidden. */
+export function openTexts(ctx: ReportContext, variables: readonly string[], seed: string): { n: Figure; texts: string[] | Suppressed } {
+  const inScope = new Set(ctx.scope);
+  const byUnit = new Map<string, number>();
+  const texts: string[] = [];
+  for (const variable of variables) {
+    for (const row of ctx.index.openTexts(variable)) {
+      const id = unitId(row.segment, row.linkLabel);
+      byUnit.set(id, (byUnit.get(id) ?? 0) + 1);
+      if (inScope.has(id)) texts.push(row.text);
+    }
+  }
+  const counted = ctx.protectCounts(`${variables.join('+')}#texts`, (u) => ({ [TEXTS]: byUnit.get(u) ?? 0 }), [TEXTS]);
+  const n = counted.n(ctx.scope);
+  if (isSuppressed(n)) return { n, texts: n };
+  return { n, texts: seededShuffle([...texts].sort(), seed) };
+}
