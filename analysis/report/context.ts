@@ -40,7 +40,7 @@ export function createContext(index: DataIndex, scope: string[], groups: Compare
     scope,
     groups,
     minGroupSize,
-    protect(variable, values, noAnswer = true) {
+    protect(variable, values, noAnswer = false) {
       const key = `v\u0000${variable}\u0000${values.join('\u0001')}\u0000${noAnswer}`;
       return cached(key, () => protectVariable(index.units, (u) => index.table(variable, u), values, { noAnswer, minGroupSize }));
     },

@@ -8,7 +8,8 @@
 // figure says nothing the survey as a whole does not already say, so no combination of reports
 // and filters (e.g. "all" minus "all but one link label") recovers a hidden figure. A figure is
 // also hidden where it is itself 1 … minGroupSize − 1.
-// "No answer" is a column of its own, so base − n cannot reveal a small group of skippers.
+// "No answer" can be a column of its own (ProtectOptions.noAnswer); reports leave it out: a skip
+// is not an answer, and protecting it hides whole groups wherever a few people skipped.
 import { type Figure, protectTable, type SuppressionGrouping, type SuppressionReason } from '../suppress.ts';
 import type { AggregatedData, OpenTextRow } from '../types.ts';
 
@@ -49,8 +50,8 @@ export class DataIndex {
     for (const b of data.bases) unit(b.segment, b.linkLabel).base += b.n;
     for (const c of data.counts) {
       const id = unit(c.segment, c.linkLabel).id;
-      let byUnit = this.counts.get(c.variable);
-      if (!byUnit) this.counts.set(c.variable, (byUnit = new Map()));
+      const byUnit = this.counts.get(c.variable) ?? new Map<string, Record<string, number>>();
+      this.counts.set(c.variable, byUnit);
       const table = byUnit.get(id) ?? {};
       table[c.value] = (table[c.value] ?? 0) + c.n;
       byUnit.set(id, table);

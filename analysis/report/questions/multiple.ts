@@ -19,9 +19,8 @@ export interface MultipleSummary {
 
 /** The option codes of a checkbox question whose 0/1 variables hold data or are declared. */
 export function multipleOptions(q: CatalogueQuestion): string[] {
-  const codes = (q.choices ?? []).map((c) => String(c.value));
-  if (q.hasOther && !codes.includes('other')) codes.push('other');
-  return codes;
+  // "other" is listed as open text (its 0/1 column is not in the catalogue, so not counted)
+  return q.variables.filter((v) => v.measure === 'binary').map((v) => v.key.slice(q.name.length + 1));
 }
 
 function chosen(pvs: Map<string, ProtectedVariable>, units: readonly string[], n: Figure): Record<string, Figure> {

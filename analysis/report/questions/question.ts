@@ -1,7 +1,7 @@
 // One catalogue question → its QuestionResult, by kind. Notes tell the reader how to read it.
 import type { CatalogueQuestion } from '../../../surveys/types.ts';
 import { type Figure, isSuppressed } from '../../suppress.ts';
-import { isHidden, type ReportContext } from '../context.ts';
+import { isHidden, labelOf, type ReportContext } from '../context.ts';
 import type { Comparison, QuestionKind, QuestionResult, RowResult } from '../model.ts';
 import { summariseVariable } from './choice.ts';
 import { summariseMultiple } from './multiple.ts';
@@ -73,7 +73,7 @@ export function buildQuestion(ctx: ReportContext, q: CatalogueQuestion, base: nu
         .map((v) => {
           const s = summariseVariable(ctx, v);
           const key = v.key.slice(q.name.length + 1);
-          const row: RowResult = { key, label: v.label, n: s.n, counts: s.counts, options: s.options };
+          const row: RowResult = { key, label: labelOf(q.rows, key), n: s.n, counts: s.counts, options: s.options };
           if (s.ordinal) row.ordinal = s.ordinal;
           if (s.comparison) row.comparison = s.comparison;
           return row;
