@@ -62,6 +62,8 @@ export function colours(k: number): string[] {
   return [...(LOW[side] ?? []), ...(k % 2 === 1 ? [NEUTRAL] : []), ...(HIGH[side] ?? [])];
 }
 
+const round = (v: number) => Math.round(v * 1e9) / 1e9;
+
 /** Black or white text, whichever reads better on `hex`. */
 function ink(hex: string): string {
   const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16) / 255);
@@ -81,13 +83,25 @@ export function likertChart(q: QuestionResult, ctx: ChartContext): ChartSpec | n
   let extent = 0;
   for (const r of shown) {
     const shares = r.options.map((o) => (o.percent as number) / 100);
-    const below = shares.slice(0, mid >= 0 ? mid : k / 2).reduce((a, b) => a + b, 0);
-    let x = -below - (mid >= 0 ? shares[mid] / 2 : 0);
-    extent = Math.max(extent, -x, x + shares.reduce((a, b) => a + b, 0));
+    // from the centre outwards: the neutral category spans exactly −h/2 … +h/2
+    const half = mid >= 0 ? shares[mid] / 2 : 0;
+    const lowEnd = mid >= 0 ? mid : k / 2;
+    const spans: [number, number][] = new Array(k);
+    if (mid >= 0) spans[mid] = [-half, half];
+    let left = -half;
+    for (let i = lowEnd - 1; i >= 0; i--) {
+      spans[i] = [left - shares[i], left];
+      left -= shares[i];
+    }
+    let right = half;
+    for (let i = mid >= 0 ? mid + 1 : k / 2; i < k; i++) {
+      spans[i] = [right, right + shares[i]];
+      right += shares[i];
+    }
+    extent = Math.max(extent, -left, right);
     r.options.forEach((o, i) => {
-      const x2 = x + shares[i];
-      data.push({ row: r.label, category: tr(o.label, ctx.locale), order: i, share: shares[i], x, x2, centre: (x + x2) / 2, ink: ink(palette[i]) });
-      x = x2;
+      const [x, x2] = spans[i].map(round);
+      data.push({ row: r.label, category: tr(o.label, ctx.locale), order: i, share: round(shares[i]), x, x2, centre: round((x + x2) / 2), ink: ink(palette[i]) });
     });
   }
   const bound = Math.min(1, Math.ceil(extent * 10) / 10);
