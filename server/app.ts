@@ -16,6 +16,7 @@ import exportsRoutes from './routes/exports.ts';
 import responsesAdminRoutes from './routes/responses-admin.ts';
 import tokensRoutes from './routes/tokens.ts';
 import auditRoutes from './routes/audit.ts';
+import reportsRoutes from './routes/reports.ts';
 
 export interface BuildOptions {
   /** A pino destination for tests that read the log. */
@@ -59,6 +60,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(responsesAdminRoutes);
   await app.register(tokensRoutes);
   await app.register(auditRoutes);
+  await app.register(reportsRoutes);
   return app;
 }
 
