@@ -33,6 +33,13 @@ export function testLine(test: TestResult | null, omitted: Comparison['testOmitt
   return [...wrap(text, 90), ...(test.warning ? wrap(tr(test.warning, locale), 90) : [])];
 }
 
+/** Identical test texts once, naming their rows unless they hold for every row. */
+function testLines(tests: { row: string; line: string }[]): string[] {
+  const by = new Map<string, string[]>();
+  for (const t of tests) by.set(t.line, [...(by.get(t.line) ?? []), t.row]);
+  return [...by].map(([line, rows]) => (rows.length === tests.length ? line : `${rows.join(', ')}: ${line}`));
+}
+
 function usable(g: GroupResult): boolean {
   return !g.suppressed && !isHidden(g.n) && Object.values(g.counts).every((c) => !isHidden(c));
 }
@@ -99,7 +106,7 @@ function matrixComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | nul
   const data: { row: string; segment: string; mean: number }[] = [];
   const hidden: string[] = [];
   const segments: string[] = [];
-  const tests: string[] = [];
+  const tests: { row: string; line: string }[] = [];
   for (const r of q.rows ?? []) {
     if (!r.comparison) continue;
     const row = tr(r.label, ctx.locale);
@@ -113,7 +120,7 @@ function matrixComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | nul
       data.push({ row, segment, mean: g.ordinal.mean });
     }
     const line = testLine(r.comparison.test, r.comparison.testOmitted, ctx.locale).join(' ');
-    if (line) tests.push(`${row}: ${line}`);
+    if (line) tests.push({ row, line });
   }
   if (segments.length < 2) return null;
   const rows = [...new Set(data.map((d) => d.row))];
@@ -138,7 +145,7 @@ function matrixComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | nul
           },
         ],
       },
-      footnote: [...tests.flatMap((l) => wrap(l, 100)), ...hiddenLine(hidden, ctx)],
+      footnote: [...testLines(tests).flatMap((l) => wrap(l, 100)), ...hiddenLine(hidden, ctx)],
       description: `${t.kind}: ${tr(q.title, ctx.locale)}. ${t.groups}: ${segments.join(', ')}.`,
     },
     ctx,

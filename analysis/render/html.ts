@@ -92,11 +92,20 @@ function questionHtml(q: QuestionResult, report: ReportModel, o: HtmlOptions): s
     if (svg) parts.push(`<figure>${svg}</figure>`);
   }
   for (const note of q.notes ?? []) parts.push(`<p class="note">${esc(tr(note, l))}</p>`);
-  const tests = [q.comparison, ...(q.rows ?? []).map((r) => r.comparison)].filter((c) => c !== undefined);
-  for (const c of tests) {
-    const text = c.test?.text ? tr(c.test.text, l) : c.testOmitted ? tr(c.testOmitted, l) : '';
-    const warn = c.test?.warning ? ` ${tr(c.test.warning, l)}` : '';
-    if (text) parts.push(`<p class="test"><strong>${esc(w.test)}:</strong> ${esc(text + warn)}</p>`);
+  // one line per distinct test text; matrix rows name their row
+  const tests = [
+    ...(q.comparison ? [{ row: '', c: q.comparison }] : []),
+    ...(q.rows ?? []).flatMap((r) => (r.comparison ? [{ row: tr(r.label, l), c: r.comparison }] : [])),
+  ];
+  const lines = new Map<string, string[]>();
+  for (const { row, c } of tests) {
+    const text = (c.test?.text ? tr(c.test.text, l) : c.testOmitted ? tr(c.testOmitted, l) : '') + (c.test?.warning ? ` ${tr(c.test.warning, l)}` : '');
+    if (text) lines.set(text, [...(lines.get(text) ?? []), row]);
+  }
+  for (const [text, rows] of lines) {
+    const named = rows.filter(Boolean);
+    const prefix = named.length && named.length < tests.length ? `${named.join(', ')}: ` : '';
+    parts.push(`<p class="test"><strong>${esc(w.test)}:</strong> ${esc(prefix + text)}</p>`);
   }
   if (q.kind === 'text') {
     if (q.texts && !Array.isArray(q.texts)) parts.push(`<p class="note">${esc(w.texts)}: ${esc(tr(report.notice, l))}</p>`);

@@ -110,14 +110,34 @@ export function questionTables(q: QuestionResult, locale: Locale, notice: Locali
       out.push(t);
       break;
     }
-    case 'matrix':
-      for (const r of q.rows ?? []) {
-        const t = optionTable(r.options, `${tr(q.title, locale)} – ${tr(r.label, locale)} (${base({ n: r.n, noAnswer: 0 }, locale, words)})`, r.key, false);
-        t.rows.push(...ordinalRows(r.ordinal, locale, words));
-        out.push(t);
-        if (r.comparison) out.push(comparisonTable(q, r.comparison, `${r.key}/segments`, locale, words));
+    case 'matrix': {
+      const rows = q.rows ?? [];
+      const values = rows[0]?.options ?? [];
+      const head = [w.row, w.n, ...values.map((o) => tr(o.label, locale))];
+      const ord = (r: (typeof rows)[number], pick: (s: OrdinalStats) => number, d: number): Cell =>
+        !r.ordinal ? '' : hiddenFig(r.ordinal) ? { hidden: words } : { value: pick(r.ordinal), digits: d };
+      out.push({ caption: `${caption}: ${w.count}`, part: 'count', head, rows: rows.map((r) => [tr(r.label, locale), fig(r.n, words), ...r.options.map((o) => fig(o.count, words))]) });
+      out.push({
+        caption: `${caption}: ${w.percent} (%)`,
+        part: 'percent',
+        head: [...head, w.median, w.mean, w.top2],
+        rows: rows.map((r) => [
+          tr(r.label, locale),
+          fig(r.n, words),
+          ...r.options.map((o) => fig(o.percent, words, 1, '%')),
+          ord(r, (s) => s.median, 1),
+          ord(r, (s) => s.mean, 2),
+          ord(r, (s) => s.top2Share * 100, 1),
+        ]),
+      });
+      const compared = rows.filter((r) => r.comparison);
+      if (compared.length) {
+        const parts = compared.map((r) => comparisonTable(q, r.comparison as Comparison, 'segments', locale, words));
+        const label = (i: number, cell: Cell) => `${tr(compared[i].label, locale)} – ${typeof cell === 'string' ? cell : ''}`;
+        out.push({ ...parts[0], head: [`${w.row} – ${w.group}`, ...parts[0].head.slice(1)], rows: parts.flatMap((t, i) => t.rows.map((r) => [label(i, r[0]), ...r.slice(1)])) });
       }
       break;
+    }
     case 'ranking':
       out.push({
         caption,
