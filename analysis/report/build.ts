@@ -54,7 +54,6 @@ export function buildReport(input: BuildReportInput): ReportModel {
   void locale;
   const k = input.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   if (!Number.isInteger(k) || k < 1) throw new Error(`minGroupSize must be a whole number ≥ 1, got ${k}`);
-  validateProfile(profile, catalogue);
 
   const index = new DataIndex(input.data);
   const filters = input.filters ?? {};
@@ -67,6 +66,7 @@ export function buildReport(input: BuildReportInput): ReportModel {
       409,
     );
   }
+  validateProfile(profile, catalogue);
   const labelOf = (segment: string): LocalizedText => profile.segments.labels[segment] ?? { de: segment, en: segment };
   const groups: CompareGroup[] = profile.segments.compare
     .map((segment) => ({ key: segment, label: labelOf(segment), units: scopeUnits.filter((u) => u.segment === segment).map((u) => u.id) }))
