@@ -9,6 +9,8 @@ import { installErrorHandler } from './plugins/app/errors.ts';
 import validators from './plugins/app/validators.ts';
 import security from './plugins/external/security.ts';
 import assets from './plugins/external/assets.ts';
+import openapi from './plugins/external/openapi.ts';
+import docs from './routes/docs.ts';
 import health from './routes/health.ts';
 import respondent from './routes/respondent.ts';
 import surveysRoutes from './routes/surveys.ts';
@@ -48,6 +50,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(security);
   await app.register(assets);
+  await app.register(openapi);
   await app.register(db, { config });
   await app.register(auth);
   await app.register(validators);
@@ -61,6 +64,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(tokensRoutes);
   await app.register(auditRoutes);
   await app.register(reportsRoutes);
+  await app.register(docs);
   return app;
 }
 
