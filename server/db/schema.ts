@@ -173,3 +173,20 @@ export const auditLog = pgTable('audit_log', {
   target: text(),
   details: jsonb(),
 });
+
+/**
+ * Browser sessions of the researcher's workspace (`/admin`): the cookie holds a random id, the
+ * table only its sha256. A session dies at `expiresAt`, on logout, and with its token.
+ */
+export const adminSessions = pgTable(
+  'admin_sessions',
+  {
+    idHash: text().primaryKey(),
+    tokenId: integer()
+      .notNull()
+      .references(() => apiTokens.id, { onDelete: 'cascade' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [index().on(t.tokenId)],
+);
