@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   link: () => import('./commands/link.ts'),
   token: () => import('./commands/token.ts'),
   demo: () => import('./commands/demo.ts'),
+  run: () => import('./commands/run.ts'),
   analyze: () => import('./commands/analyze.ts'),
   export: () => import('./commands/export.ts'),
   purge: () => import('./commands/purge.ts'),

@@ -55,7 +55,8 @@ function valueFor(q: Question, rnd: () => number, p: Persona): unknown {
     case 'tagbox': {
       const values = choiceValues(q);
       const chosen = values.filter(() => rnd() < 0.45);
-      return chosen.length ? chosen : [pick(rnd, values)];
+      const max = Number(anyQ.maxSelectedChoices) || values.length;
+      return chosen.length ? chosen.slice(0, max) : [pick(rnd, values)];
     }
     case 'rating': {
       const values = ((anyQ.visibleRateValues as { value: unknown }[]) ?? []).map((r) => r.value);

@@ -32,7 +32,8 @@ export default async function demo(argv: string[]): Promise<void> {
     const bar = progress(n, values.json === true);
     let stored = 0;
     let refused = 0;
-    for (let i = 0; i < n; i++) {
+    // Bounded: the generator's answers are valid almost always; a refused one is retried.
+    for (let attempt = 0; stored < n && attempt < 2 * n + 10; attempt++) {
       // Unequal group sizes, as in real studies: half intermediaries, a third SMEs, the rest works councils.
       const u = rnd();
       const segment = DEFAULT_AUDIENCES[u < 0.5 ? 0 : u < 0.83 ? 1 : 2];
