@@ -1,0 +1,69 @@
+// Researcher routes for report share links: list, create (the key is shown once), revoke.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { listAudiences } from '../../analysis/profiles/index.ts';
+import { httpError } from '../errors.ts';
+import { createShare, listShares, revokeShare, shareUrl } from '../repositories/shares.ts';
+import { findSurvey, SLUG_PATTERN } from '../repositories/surveys.ts';
+
+const Message = z.object({ message: z.string() });
+const SlugParams = z.object({ slug: z.string().regex(SLUG_PATTERN) });
+const ShareOut = z.object({
+  id: z.number(),
+  audience: z.string(),
+  label: z.string().nullable(),
+  expiresAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  createdAt: z.date(),
+  state: z.enum(['active', 'expired', 'revoked']),
+});
+export const ShareInputSchema = z.object({
+  audience: z.string().refine((a) => listAudiences().includes(a), { message: `Zielgruppe unbekannt; bekannt sind: ${listAudiences().join(', ')}` }),
+  label: z.string().trim().max(200).optional(),
+  expiresAt: z.coerce.date().refine((d) => d.getTime() > Date.now(), { message: 'Das Ablaufdatum muss in der Zukunft liegen' }).optional(),
+});
+
+const sharesRoutes: FastifyPluginAsyncZod = async (app) => {
+  const researcher = { preHandler: app.requireRole('researcher') };
+  async function surveyOr404(slug: string) {
+    const survey = await findSurvey(app.db, slug);
+    if (!survey) throw httpError(404, `Die Umfrage "${slug}" gibt es nicht`);
+    return survey;
+  }
+
+  app.get(
+    '/api/v1/surveys/:slug/shares',
+    { ...researcher, schema: { tags: ['shares'], summary: 'Freigabelinks eines Berichts (ohne Schlüssel)', params: SlugParams, response: { 200: z.object({ shares: z.array(ShareOut) }), 401: Message, 403: Message, 404: Message } } },
+    async (request) => ({ shares: await listShares(app.db, (await surveyOr404(request.params.slug)).id) }),
+  );
+
+  app.post(
+    '/api/v1/surveys/:slug/shares',
+    {
+      ...researcher,
+      schema: {
+        tags: ['shares'],
+        summary: 'Freigabelink anlegen: der Schlüssel steht nur in dieser Antwort',
+        params: SlugParams,
+        body: ShareInputSchema,
+        response: { 201: ShareOut.extend({ key: z.string(), url: z.string() }), 400: Message, 401: Message, 403: Message, 404: Message },
+      },
+    },
+    async (request, reply) => {
+      const survey = await surveyOr404(request.params.slug);
+      const share = await createShare(app.db, { surveyId: survey.id, ...request.body }, `token:${request.actor?.id}`);
+      return reply.code(201).send({ ...share, url: shareUrl(app.config.publicUrl, survey.slug, share.audience, share.key) });
+    },
+  );
+
+  app.delete(
+    '/api/v1/surveys/:slug/shares/:id',
+    { ...researcher, schema: { tags: ['shares'], params: SlugParams.extend({ id: z.coerce.number().int() }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message } } },
+    async (request, reply) => {
+      const survey = await surveyOr404(request.params.slug);
+      if (!(await revokeShare(app.db, survey.id, request.params.id, `token:${request.actor?.id}`))) throw httpError(404, 'Freigabelink nicht gefunden oder schon widerrufen');
+      return reply.code(204).send(null);
+    },
+  );
+};
+export default sharesRoutes;
