@@ -19,6 +19,8 @@ import responsesAdminRoutes from './routes/responses-admin.ts';
 import tokensRoutes from './routes/tokens.ts';
 import auditRoutes from './routes/audit.ts';
 import reportsRoutes from './routes/reports.ts';
+import sharesRoutes from './routes/shares.ts';
+import adminRoutes from './routes/admin/index.ts';
 
 export interface BuildOptions {
   /** A pino destination for tests that read the log. */
@@ -64,6 +66,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(tokensRoutes);
   await app.register(auditRoutes);
   await app.register(reportsRoutes);
+  await app.register(sharesRoutes);
+  await app.register(adminRoutes, { prefix: '/admin' });
   await app.register(docs);
   return app;
 }

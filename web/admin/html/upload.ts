@@ -1,0 +1,40 @@
+// Upload of a SurveyJS definition (pasted, or read from a file by admin.js) and the linter's
+// findings, one row per element.
+import { escapeHtml, type Notice, notice, postForm, textsOf, type View } from './layout.ts';
+
+export type UploadResult =
+  | { kind: 'created' | 'unchanged'; version: number }
+  | { kind: 'refused'; message?: string; findings: { element: string; message: string }[]; slug?: string; definition: string };
+
+export function uploadResult(view: View, r: UploadResult | undefined): string {
+  if (!r) return '';
+  const t = textsOf(view);
+  let n: Notice;
+  if (r.kind !== 'refused') n = { kind: 'ok', html: escapeHtml(r.kind === 'created' ? t.versionAdded(r.version) : t.versionSame(r.version)) };
+  else {
+    const rows = r.findings.map((f) => `<tr><td><code>${escapeHtml(f.element)}</code></td><td>${escapeHtml(f.message)}</td></tr>`).join('');
+    n = {
+      kind: 'error',
+      html: `<p>${escapeHtml(r.message ?? t.lintFailed)}</p>${rows ? `<table class="bf-table bf-findings"><thead><tr><th>${escapeHtml(t.element)}</th><th>${escapeHtml(t.finding)}</th></tr></thead><tbody>${rows}</tbody></table>` : ''}`,
+    };
+  }
+  return notice(n);
+}
+
+export function uploadForm(view: View, action: string, opts: { withSlug?: boolean; upload?: UploadResult } = {}): string {
+  const t = textsOf(view);
+  const refused = opts.upload?.kind === 'refused' ? opts.upload : undefined;
+  const slug = opts.withSlug
+    ? `<label for="bf-slug">${escapeHtml(t.slug)}</label><input id="bf-slug" name="slug" required pattern="[a-z0-9][a-z0-9\\-]{0,62}" value="${escapeHtml(refused?.slug ?? '')}">`
+    : '';
+  return `<p>${escapeHtml(t.uploadIntro)}</p>${postForm(
+    view,
+    action,
+    `${slug}
+<label for="bf-file">${escapeHtml(t.file)}</label><input id="bf-file" type="file" accept=".json,application/json" data-fill="bf-definition" hidden>
+<label for="bf-definition">${escapeHtml(t.definition)}</label>
+<textarea id="bf-definition" name="definition" rows="8" required spellcheck="false">${escapeHtml(refused?.definition ?? '')}</textarea>
+<button type="submit" class="bf-button">${escapeHtml(t.uploadButton)}</button>`,
+    { className: 'bf-form bf-upload' },
+  )}`;
+}
