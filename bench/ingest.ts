@@ -1,0 +1,149 @@
+// Ingest: autocannon against POST /api/v1/links/:token/responses of the real app, and against a
+// bare baseline route in the same child process (bench/ingest-server.ts), one after the other.
+// Same bodies (valid and varied, ~5 % invalid, a fresh uuid per request), same connections,
+// same duration, same database pool; the tables are emptied before each measured run.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Result } from 'autocannon';
+import { makeBodyPool, readSurvey40, withId } from './lib/bodies.ts';
+import { forkChild } from './lib/child.ts';
+import { type ProfileSummary, summariseProfile } from './lib/cpuprofile.ts';
+import { type BenchResult, goal, ms, num, pct, RESULTS_DIR, table } from './lib/report.ts';
+import { createTarget, type Kind } from './lib/target.ts';
+
+export interface IngestOptions {
+  kind: Kind;
+  quick: boolean;
+  /** Record a CPU profile of the app's measured run and summarise it. */
+  profile?: boolean;
+}
+
+interface Run {
+  server: 'baseline' | 'app';
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  sent: number;
+  clientStatuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  /** Status codes the server decided on, and those it could not deliver (load already stopped). */
+  serverStatuses: { decided: Record<string, number>; undelivered: Record<string, number> };
+  rows: { responses: number; answerCounts: number; openTexts: number };
+}
+
+function load(port: number, token: string, tails: string[], connections: number, seconds: number): Promise<Result> {
+  let i = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `http://127.0.0.1:${port}`,
+        connections,
+        duration: seconds,
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            path: `/api/v1/links/${token}/responses`,
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => ({ ...req, body: withId(randomUUID(), tails[i++ % tails.length]) }),
+          },
+        ],
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
+
+export async function runIngest(opts: IngestOptions): Promise<BenchResult> {
+  const seconds = opts.quick ? 5 : 20;
+  const connections = 50;
+  const label = opts.kind === 'postgres' ? 'PostgreSQL' : 'PGlite';
+  process.stderr.write(`ingest (${label}): generating request bodies …\n`);
+  const pool = makeBodyPool(readSurvey40(), opts.quick ? 200 : 400);
+  const target = await createTarget(opts.kind);
+  const script = fileURLToPath(new URL('./ingest-server.ts', import.meta.url));
+  const profileFile = path.join(RESULTS_DIR, `${opts.kind}-ingest-app.cpuprofile`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const child = await forkChild(script, { ...target.env, BENCH_PROFILE_FILE: profileFile });
+  let profile: ProfileSummary | undefined;
+  const runs: Run[] = [];
+  try {
+    const token = String(child.ready.token);
+    for (const server of ['baseline', 'app'] as const) {
+      const port = Number(server === 'app' ? child.ready.appPort : child.ready.baselinePort);
+      process.stderr.write(`ingest (${label}): ${server} warm-up 2 s, then ${seconds} s at ${connections} connections …\n`);
+      await load(port, token, pool.tails, 10, 2);
+      await sleep(1500); // let the warm-up's last requests finish before the tables are emptied
+      await child.ask('reset');
+      const profiling = opts.profile === true && server === 'app';
+      if (profiling) await child.ask('profile-start');
+      const r = await load(port, token, pool.tails, connections, seconds);
+      await sleep(1500); // requests still in flight when the load stopped are answered
+      if (profiling) profile = summariseProfile(String((await child.ask('profile-stop')).file));
+      const stats = await child.ask('stats');
+      runs.push({
+        server,
+        reqPerSec: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        sent: r.requests.sent,
+        clientStatuses: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
+        errors: r.errors,
+        timeouts: r.timeouts,
+        serverStatuses: stats[server] as Run['serverStatuses'],
+        rows: stats.rows as Run['rows'],
+      });
+    }
+  } finally {
+    await child.close();
+    await target.drop();
+  }
+  const result = summarise(opts, label, seconds, connections, pool, runs);
+  if (profile) {
+    printProfile(profile, runs[1]);
+    result.figures.profile = profile;
+  }
+  return result;
+}
+
+function summarise(opts: IngestOptions, label: string, seconds: number, connections: number, pool: ReturnType<typeof makeBodyPool>, runs: Run[]): BenchResult {
+  const [base, app] = runs;
+  const ratio = app.reqPerSec / base.reqPerSec;
+  // 201s the app decided on: delivered, or decided after the load generator hung up
+  const served201 = app.serverStatuses.decided['201'] ?? 0;
+  const late201 = app.serverStatuses.undelivered['201'] ?? 0;
+  const fiveXX = Object.entries(app.serverStatuses.decided).filter(([k]) => k.startsWith('5')).reduce((s, [, n]) => s + n, 0);
+  const statusText = (s: Record<string, number>) => Object.entries(s).map(([k, n]) => `${k}:${n}`).join(' ');
+  console.log(
+    table(
+      `Ingest on ${label}: ${connections} connections, ${seconds} s, ${pool.tails.length} bodies (${pool.invalid} invalid)`,
+      ['server', 'req/s', 'ratio', 'p50', 'p99', 'answered (server)', 'rows stored'],
+      runs.map((r) => [r.server, num(r.reqPerSec), pct(r.reqPerSec / base.reqPerSec), ms(r.p50), ms(r.p99), statusText(r.serverStatuses.decided), num(r.rows.responses)]),
+    ),
+  );
+  const id = opts.kind === 'postgres' ? 'ingest' : 'ingest-pglite';
+  const goals = [
+    goal(`${label}: validated req/s ≥ 70 % of baseline`, ratio * 100, 70, 'at least', ' %'),
+    goal(`${label}: app p99 ≤ 100 ms`, app.p99, 100, 'at most', ' ms'),
+    {
+      goal: `${label}: rows stored = 201s answered, no 5xx`,
+      measured: `${num(app.rows.responses)} rows, ${num(served201)} × 201 (${late201} after the load stopped), ${fiveXX} × 5xx`,
+      met: app.rows.responses === served201 && fiveXX === 0,
+      margin: app.rows.responses === served201 && fiveXX === 0 ? 'met' : `off by ${app.rows.responses - served201} rows, ${fiveXX} × 5xx`,
+    },
+  ];
+  return { id, title: `Ingest (${label})`, goals, figures: { connections, seconds, bodies: pool.tails.length, invalidBodies: pool.invalid, ratio, runs } };
+}
+
+/** CPU time per answered request, split by package or project folder. */
+function printProfile(p: ProfileSummary, app: Run): void {
+  const answered = Object.values(app.serverStatuses.decided).reduce((s, n) => s + n, 0) || 1;
+  const perReq = (msec: number) => `${(msec / answered).toFixed(2)} ms`;
+  console.log(table(`Where the app's CPU time goes (${p.file})`, ['package or folder', 'CPU', 'share', 'per request'], p.byOwner.map((o) => [o.owner, ms(o.ms), pct(o.share), perReq(o.ms)])));
+  console.log(table('Hottest functions (self time)', ['function', 'owner', 'share', 'per request'], p.topFunctions.map((f) => [f.fn, f.owner, pct(f.share), perReq(f.ms)])));
+}
