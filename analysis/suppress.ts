@@ -26,6 +26,8 @@ export interface SuppressionGrouping {
   name: string;
   /** Groups of units; a unit may be left out of a grouping but not be in two of its groups. */
   groups: { key: string; units: string[] }[];
+  /** What hiding one of its figures costs, per answer, relative to other breakdowns (default 1). */
+  weight?: number;
 }
 
 export interface SuppressionInput {
@@ -35,6 +37,9 @@ export interface SuppressionInput {
   /** Published breakdowns, e.g. by segment and by link label. The total is always published. */
   groupings: SuppressionGrouping[];
   minGroupSize?: number;
+  /** The weight of the total's figures (default DEFAULT_TOTAL_WEIGHT: the total stays shown
+   *  wherever hiding figures of the breakdowns can protect a cell). */
+  totalWeight?: number;
 }
 
 export type SuppressionReason = 'small-group' | 'small-cell' | 'complementary';
@@ -89,10 +94,15 @@ class Span {
     const r = this.reduce(v);
     let pivot = -1;
     for (let i = 0; i < r.length; i++) if (Math.abs(r[i]) > EPS && (pivot < 0 || Math.abs(r[i]) > Math.abs(r[pivot]))) pivot = i;
-    if (pivot < 0) return;
+    if (pivot >= 0) this.addReduced(r, pivot);
+  }
+  /** Adds a vector already reduced by this span, with a non-zero entry at `pivot` (taken over). */
+  addReduced(r: Float64Array, pivot: number): { pivot: number; vec: Float64Array } {
     const f = r[pivot];
     for (let i = 0; i < r.length; i++) r[i] /= f;
-    this.rows.push({ pivot, vec: r });
+    const row = { pivot, vec: r };
+    this.rows.push(row);
+    return row;
   }
   contains(v: Float64Array): boolean {
     return this.reduce(v).every((x) => Math.abs(x) <= EPS);
@@ -116,42 +126,63 @@ interface Aggregate {
   vec: Float64Array;
   total: number;
   places: Place[];
+  /** Unit indices the figure adds up. */
+  units: number[];
+  inUnit: Uint8Array;
+  /** Value column, or -1 for a group's n. */
+  value: number;
+  /** What hiding it costs (the largest weight of its places). */
+  weight: number;
   suppressed: SuppressionReason | null;
-  protect: boolean; // must not be derivable
+  /** Primary: must never be derivable from shown figures. */
+  primary: boolean;
 }
 
 const TOTAL = '';
+/** The weight of the total's figures: hidden only where nothing else protects a cell. */
+export const DEFAULT_TOTAL_WEIGHT = 1000;
 
 function buildAggregates(input: SuppressionInput): { aggregates: Aggregate[]; groups: Map<string, number[]> } {
   const V = input.values.length;
+  const U = input.units.length;
   const unitIndex = new Map(input.units.map((u, i) => [u.id, i]));
-  const bySignature = new Map<string, Aggregate>();
+  const bySignature = new Map<string, number>();
   /** grouping\u0000group → aggregate indices: [n, ...cells] */
   const groups = new Map<string, number[]>();
   const aggregates: Aggregate[] = [];
-  const publish = (grouping: string, group: string, units: number[]) => {
+  const publish = (grouping: string, group: string, units: number[], weight: number) => {
     const ids: number[] = [];
+    const sorted = [...new Set(units)].sort((a, b) => a - b);
     for (const cell of [null, ...input.values.map((_, v) => v)]) {
-      const atoms = units.flatMap((u) => (cell === null ? input.values.map((_, v) => u * V + v) : [u * V + cell])).sort((a, b) => a - b);
+      const atoms = sorted.flatMap((u) => (cell === null ? input.values.map((_, v) => u * V + v) : [u * V + cell]));
       const signature = atoms.join(',');
-      let agg = bySignature.get(signature);
-      if (!agg) {
-        const vec = new Float64Array(input.units.length * V);
+      let id = bySignature.get(signature);
+      if (id === undefined) {
+        const vec = new Float64Array(U * V);
         let total = 0;
         for (const a of atoms) {
           vec[a] = 1;
           total += input.units[Math.floor(a / V)].counts[input.values[a % V]] ?? 0;
         }
-        agg = { vec, total, places: [], suppressed: null, protect: false };
-        bySignature.set(signature, agg);
-        aggregates.push(agg);
+        const inUnit = new Uint8Array(U);
+        for (const u of sorted) inUnit[u] = 1;
+        id = aggregates.length;
+        aggregates.push({ vec, total, places: [], units: sorted, inUnit, value: cell ?? -1, weight, suppressed: null, primary: false });
+        bySignature.set(signature, id);
       }
+      const agg = aggregates[id];
+      agg.weight = Math.max(agg.weight, weight);
       agg.places.push({ grouping, group, value: cell === null ? null : input.values[cell] });
-      ids.push(aggregates.indexOf(agg));
+      ids.push(id);
     }
     groups.set(`${grouping}\u0000${group}`, ids);
   };
-  publish(TOTAL, TOTAL, input.units.map((_, i) => i));
+  publish(
+    TOTAL,
+    TOTAL,
+    input.units.map((_, i) => i),
+    input.totalWeight ?? DEFAULT_TOTAL_WEIGHT,
+  );
   for (const g of input.groupings) {
     for (const group of g.groups) {
       publish(
@@ -162,19 +193,82 @@ function buildAggregates(input: SuppressionInput): { aggregates: Aggregate[]; gr
           if (i === undefined) throw new Error(`The group "${group.key}" of "${g.name}" names the unknown unit "${id}".`);
           return i;
         }),
+        g.weight ?? 1,
       );
     }
   }
   return { aggregates, groups };
 }
 
-function suppressGroup(aggregates: Aggregate[], ids: number[], reason: SuppressionReason): void {
-  for (const id of ids) {
-    const a = aggregates[id];
-    a.suppressed ??= reason;
-    a.protect = true; // even a 0 in a small group says something about its members
+/** A perturbation of the atoms: +1 / −1 on a few (unit, value) counts. */
+type Perturbation = { atom: number; sign: number }[];
+
+const dot = (y: Perturbation, a: Aggregate) => y.reduce((s, { atom, sign }) => s + sign * a.vec[atom], 0);
+
+/**
+ * The perturbations that change the figure `s`: an attacker who sees only figures unchanged by
+ * one cannot tell the true table from the table plus (or minus) it, so hiding every shown
+ * figure it changes protects `s`. Cheapest kinds first in spirit:
+ *  - rectangle (u1, u2 × v, v2): +1 −1 / −1 +1 on two units and two values. Leaves every n
+ *    and every group holding both units (the total) unchanged; changes the cells v, v2 of the
+ *    groups that separate u1 from u2: "another segment's cell in the same column, another value
+ *    in the same row".
+ *  - move (u1 → u2 in v): changes n and cell v of the groups separating u1 and u2; the only kind
+ *    that hides a group's n, i.e. "one more group as a whole".
+ *  - shift (u1: v → v2) and single (u1, v): change groups holding u1, the total among them.
+ */
+function* perturbationsOf(s: Aggregate, U: number, V: number): Generator<Perturbation> {
+  const atom = (u: number, v: number) => u * V + v;
+  const outside = [...Array(U).keys()].filter((u) => !s.inUnit[u]);
+  for (const u1 of s.units) {
+    if (s.value >= 0) {
+      const v = s.value;
+      for (const u2 of outside) {
+        for (let v2 = 0; v2 < V; v2++) {
+          if (v2 !== v) {
+            yield [
+              { atom: atom(u1, v), sign: 1 },
+              { atom: atom(u1, v2), sign: -1 },
+              { atom: atom(u2, v), sign: -1 },
+              { atom: atom(u2, v2), sign: 1 },
+            ];
+          }
+        }
+      }
+      for (const u2 of outside) {
+        yield [
+          { atom: atom(u1, v), sign: 1 },
+          { atom: atom(u2, v), sign: -1 },
+        ];
+      }
+      for (let v2 = 0; v2 < V; v2++) {
+        if (v2 !== v) {
+          yield [
+            { atom: atom(u1, v), sign: 1 },
+            { atom: atom(u1, v2), sign: -1 },
+          ];
+        }
+      }
+      yield [{ atom: atom(u1, v), sign: 1 }];
+    } else {
+      for (let v = 0; v < V; v++) {
+        for (const u2 of outside) {
+          yield [
+            { atom: atom(u1, v), sign: 1 },
+            { atom: atom(u2, v), sign: -1 },
+          ];
+        }
+      }
+      for (let v = 0; v < V; v++) yield [{ atom: atom(u1, v), sign: 1 }];
+    }
   }
 }
+
+/** Hiding a figure costs its weight times (count + 1): small cells and few cells first. */
+const costOf = (a: Aggregate) => a.weight * (a.total + 1);
+/** A perturbation through an empty atom only works one way (a count cannot go below 0), which
+ *  would bound the hidden figure from one side: used only where nothing else is left. */
+const EMPTY_ATOM_PENALTY = 1e9;
 
 /** Applies primary and complementary suppression to one variable's table. */
 export function protectTable(input: SuppressionInput): ProtectedTable {
@@ -185,85 +279,78 @@ export function protectTable(input: SuppressionInput): ProtectedTable {
     }
   }
   const { aggregates, groups } = buildAggregates(input);
-  const groupOf = (id: number) => [...groups.entries()].filter(([, ids]) => ids.includes(id)).map(([key]) => key);
+  const U = input.units.length;
+  const V = input.values.length;
+  const atomCount = (atom: number) => input.units[Math.floor(atom / V)].counts[input.values[atom % V]] ?? 0;
 
   // 1. primary suppression
   // an empty group hides nobody: it stays shown as 0, like a zero cell
   for (const ids of groups.values()) {
     const n = aggregates[ids[0]].total;
-    if (n > 0 && n < k) suppressGroup(aggregates, ids, 'small-group');
+    if (n > 0 && n < k) {
+      for (const id of ids) {
+        aggregates[id].suppressed ??= 'small-group';
+        aggregates[id].primary = true; // even a 0 in a small group says something about its members
+      }
+    }
   }
   for (const a of aggregates) {
     if (a.total >= 1 && a.total < k) {
       a.suppressed ??= 'small-cell';
-      a.protect = true;
+      a.primary = true;
     }
   }
+  const primaries = aggregates.filter((a) => a.primary && a.units.length > 0);
+  const shownVecs = () => aggregates.filter((a) => a.suppressed === null).map((a) => a.vec);
+  const hide = (a: Aggregate) => {
+    a.suppressed ??= 'complementary';
+  };
 
-  // 2. complementary suppression until no protected figure is derivable
-  const shownVecs = (except = -1) => aggregates.filter((a, i) => a.suppressed === null && i !== except).map((a) => a.vec);
-  for (let guard = 0; guard <= aggregates.length; guard++) {
-    const shown = new Span();
-    for (const v of shownVecs()) shown.add(v);
-    const s = aggregates.findIndex((a) => a.protect && a.vec.some((x) => x !== 0) && shown.contains(a.vec));
-    if (s < 0) break;
-    const candidates = aggregates.map((_, i) => i).filter((i) => aggregates[i].suppressed === null);
-    const sGroups = groupOf(s);
-    const wholeGroup = sGroups.some((g) => aggregates[(groups.get(g) as number[])[0]].suppressed !== null);
-    if (wholeGroup) {
-      // the next-smallest group is hidden as a whole: one whose removal breaks the derivation
-      // if there is one, else the smallest of the same breakdown (progress; the loop repeats)
-      const sGroupings = new Set(sGroups.map((g) => g.split('\u0000')[0]));
-      const options = [...groups.keys()]
-        .filter((g) => !g.startsWith(`${TOTAL}\u0000`) && aggregates[(groups.get(g) as number[])[0]].suppressed === null)
-        .map((g) => {
-          const ids = groups.get(g) as number[];
-          const rest = aggregates.filter((a, i) => a.suppressed === null && !ids.includes(i)).map((a) => a.vec);
-          return {
-            g,
-            breaks: derivable(aggregates[s].vec, rest) ? 1 : 0,
-            same: sGroupings.has(g.split('\u0000')[0]) ? 0 : 1,
-            n: aggregates[ids[0]].total || Number.POSITIVE_INFINITY, // an empty group protects little
-          };
-        })
-        .sort((a, b) => a.breaks - b.breaks || a.same - b.same || a.n - b.n);
-      if (options.length > 0) {
-        suppressGroup(aggregates, groups.get(options[0].g) as number[], 'complementary');
-        continue;
+  // 2. complementary suppression: per primary figure that shown figures still reveal, the
+  // cheapest perturbation that changes it; every shown figure it changes is hidden. Figures
+  // already hidden cost nothing, so later cells reuse earlier patterns.
+  const chosen: Perturbation[] = [];
+  let span: Span | null = null;
+  for (const s of primaries) {
+    if (chosen.some((y) => Math.abs(dot(y, s)) > EPS)) continue; // still valid: we only hid more since
+    span ??= spanOf(shownVecs());
+    if (!span.contains(s.vec)) continue;
+    let best: { y: Perturbation; cost: number; touched: Aggregate[]; sizes: number[] } | null = null;
+    for (const y of perturbationsOf(s, U, V)) {
+      let cost = y.filter(({ atom }) => atomCount(atom) === 0).length * EMPTY_ATOM_PENALTY;
+      if (best && cost > best.cost) continue;
+      const touched: Aggregate[] = [];
+      for (const a of aggregates) {
+        if (a.suppressed === null && Math.abs(dot(y, a)) > EPS) {
+          touched.push(a);
+          cost += costOf(a);
+        }
       }
+      if (best && cost > best.cost) continue;
+      const sizes = touched.map((a) => a.total).sort((a, b) => a - b);
+      if (!best || cost < best.cost || compareLists(sizes, best.sizes) < 0) best = { y, cost, touched, sizes };
     }
-    // only figures in s's rows or columns are tried as partners (fast), all others as a fallback
-    const related = candidates.filter((c) =>
-      aggregates[c].places.some((p) => aggregates[s].places.some((q) => (q.grouping === p.grouping && q.group === p.group) || (p.value !== null && p.value === q.value))),
-    );
-    const isEssential = (c: number) => !derivable(aggregates[s].vec, shownVecs(c));
-    let essential = related.filter(isEssential);
-    if (essential.length === 0) essential = candidates.filter((c) => !related.includes(c) && isEssential(c));
-    const pool = essential.length > 0 ? essential : related.length > 0 ? related : candidates;
-    // the next-smallest cell: a cell before an n, same row, then same column, then one whose row
-    // already hides a cell (so hidden cells form rectangles), then the smallest
-    const sPlaces = aggregates[s].places;
-    const rowHides = (p: Place) =>
-      (groups.get(`${p.grouping}\u0000${p.group}`) as number[]).some((id) => aggregates[id].suppressed !== null);
-    const rank = (c: number) => {
-      const places = aggregates[c].places;
-      const isCell = places.some((p) => p.value !== null) ? 0 : 1;
-      const sameRow = places.some((p) => sPlaces.some((q) => q.grouping === p.grouping && q.group === p.group)) ? 0 : 1;
-      const sameColumn = places.some((p) => p.value !== null && sPlaces.some((q) => q.value === p.value)) ? 0 : 1;
-      const joins = places.some(rowHides) ? 0 : 1;
-      return [isCell, sameRow, sameColumn, joins, aggregates[c].total, c];
-    };
-    const best = pool
-      .map((c) => ({ c, r: rank(c) }))
-      .sort((a, b) => {
-        for (let i = 0; i < a.r.length; i++) if (a.r[i] !== b.r[i]) return a.r[i] - b.r[i];
-        return 0;
-      })[0];
-    aggregates[best.c].suppressed = 'complementary';
-    aggregates[best.c].protect = true; // a complement must not be recoverable either
+    if (!best) continue;
+    for (const a of best.touched) hide(a);
+    chosen.push(best.y);
+    span = null;
   }
 
-  // 3. assemble
+  // belt and braces: whatever is still derivable gets the cheapest figure that breaks it hidden
+  for (let guard = 0; guard <= aggregates.length; guard++) {
+    const shown = spanOf(shownVecs());
+    const s = primaries.find((a) => shown.contains(a.vec));
+    if (!s) break;
+    const candidates = aggregates.filter((a) => a.suppressed === null).sort((a, b) => costOf(a) - costOf(b));
+    const breaking = candidates.find((c) => !derivable(s.vec, aggregates.filter((a) => a.suppressed === null && a !== c).map((a) => a.vec)));
+    hide(breaking ?? candidates[0]);
+  }
+
+  // 3. pruning: show again every complementary figure, most valuable first, whose showing
+  // reveals no primary figure (this also shows any hidden figure that was derivable anyway)
+  prune(aggregates, primaries);
+
+  // 4. assemble
   const figure = (id: number): Figure => {
     const a = aggregates[id];
     return a.suppressed === null ? a.total : { suppressed: true, reason: a.suppressed };
@@ -288,6 +375,51 @@ export function protectTable(input: SuppressionInput): ProtectedTable {
     groupings: Object.fromEntries(input.groupings.map((g) => [g.name, g.groups.map((x) => group(g.name, x.key))])),
     notice: suppressionNotice(k),
   };
+}
+
+function compareLists(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+function spanOf(vecs: readonly Float64Array[]): Span {
+  const span = new Span();
+  for (const v of vecs) span.add(v);
+  return span;
+}
+
+/**
+ * Shows hidden complementary figures again where that reveals no primary one: with the shown
+ * figures' span in echelon form and each primary's residual (non-zero: it is not derivable),
+ * showing `c` reveals a primary exactly when the primary's residual is a multiple of c's.
+ * Repeats until nothing changes, so no hidden figure is left derivable.
+ */
+function prune(aggregates: Aggregate[], primaries: Aggregate[]): void {
+  const span = spanOf(aggregates.filter((a) => a.suppressed === null).map((a) => a.vec));
+  const residuals = primaries.map((p) => span.reduce(p.vec));
+  for (let changed = true; changed; ) {
+    changed = false;
+    const hidden = aggregates.filter((a) => a.suppressed === 'complementary').sort((a, b) => costOf(b) - costOf(a) || b.units.length - a.units.length);
+    for (const c of hidden) {
+      const r = span.reduce(c.vec);
+      let pivot = -1;
+      for (let i = 0; i < r.length; i++) if (Math.abs(r[i]) > EPS && (pivot < 0 || Math.abs(r[i]) > Math.abs(r[pivot]))) pivot = i;
+      if (pivot >= 0) {
+        const reveals = residuals.some((rs) => {
+          const f = rs[pivot] / r[pivot];
+          return rs.every((x, i) => Math.abs(x - f * r[i]) <= EPS);
+        });
+        if (reveals) continue;
+        const row = span.addReduced(r, pivot);
+        for (const rs of residuals) {
+          const f = rs[row.pivot];
+          if (Math.abs(f) > EPS) for (let i = 0; i < rs.length; i++) rs[i] -= f * row.vec[i];
+        }
+      }
+      c.suppressed = null;
+      changed = true;
+    }
+  }
 }
 
 /**
