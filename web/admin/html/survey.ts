@@ -96,13 +96,13 @@ function sharesSection(view: View, d: SurveyPageData): string {
     )
     .join('\n');
   const table = d.shares.length
-    ? `<table class="bf-table bf-shares"><thead><tr><th>${escapeHtml(t.audience)}</th><th>${escapeHtml(t.label)}</th><th>${escapeHtml(t.expiresCol)}</th><th>${escapeHtml(t.state)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`
+    ? `<table class="bf-table bf-shares"><thead><tr><th>${escapeHtml(t.reportAudience)}</th><th>${escapeHtml(t.label)}</th><th>${escapeHtml(t.expiresCol)}</th><th>${escapeHtml(t.state)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`
     : `<p>${escapeHtml(t.noShares)}</p>`;
   const reports = d.audiences.map((a) => `<a href="${escapeHtml(href(`/reports/${d.slug}/${a}`, view.lang))}">${escapeHtml(`${t.report}: ${a}`)}</a>`).join(' · ');
   const form = postForm(
     view,
     `${base}/shares`,
-    `<label for="bf-share-audience">${escapeHtml(t.audience)}</label>
+    `<label for="bf-share-audience">${escapeHtml(t.reportAudience)}</label>
 <select id="bf-share-audience" name="audience" required>${d.audiences.map((a) => `<option value="${escapeHtml(a)}">${escapeHtml(a)}</option>`).join('')}</select>
 <label for="bf-share-label">${escapeHtml(t.label)}</label><input id="bf-share-label" name="label" maxlength="200">
 <label for="bf-share-expires">${escapeHtml(t.expires)}</label><input id="bf-share-expires" name="expiresAt" type="date">
