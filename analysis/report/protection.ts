@@ -10,6 +10,7 @@
 // also hidden where it is itself 1 … minGroupSize − 1.
 // "No answer" can be a column of its own (ProtectOptions.noAnswer); reports leave it out: a skip
 // is not an answer, and protecting it hides whole groups wherever a few people skipped.
+import { listAudiences, loadProfile } from '../profiles/index.ts';
 import { type Figure, protectTable, type SuppressionGrouping, type SuppressionReason } from '../suppress.ts';
 import type { AggregatedData, OpenTextRow } from '../types.ts';
 
@@ -125,6 +126,34 @@ export interface ProtectOptions {
   /** Add the NO_ANSWER column (unit base − answers). */
   noAnswer: boolean;
   minGroupSize: number;
+  /** Report scopes (sets of segments) published as figures of their own; default: the
+   *  `segments.include` of every registered audience profile. */
+  scopes?: readonly (readonly string[])[];
+}
+
+/**
+ * What hiding a figure costs, per answer, by breakdown: a report's overall row (the total, or
+ * an audience's scope) is hidden only where no segment or link figure can protect a cell, and a
+ * segment (shown in every report) before a link or link label (shown only through filters).
+ */
+export const WEIGHTS = { scope: 3, segment: 2, unit: 1, label: 1 } as const;
+
+let registered: string[][] | null = null;
+/** The segments each registered audience profile draws on (read once; a broken profile is skipped,
+ *  it cannot produce a report anyway). The same for every report, as the protection must be. */
+export function registeredScopes(): string[][] {
+  if (!registered) {
+    const scopes: string[][] = [];
+    for (const audience of listAudiences()) {
+      try {
+        scopes.push([...new Set(loadProfile(audience).segments.include)].sort(byText));
+      } catch {
+        // reported where the profile is used
+      }
+    }
+    registered = scopes;
+  }
+  return registered;
 }
 
 /** Per-unit tables → one protected variable. `tables[unitId][value]` are the counts. */
@@ -152,7 +181,21 @@ export function protectVariable(units: readonly Unit[], tables: (unit: string) =
     }
     return { name, groups: [...groups.entries()].sort((a, b) => byText(a[0], b[0])).map(([g, ids]) => ({ key: g, units: ids })) };
   };
-  const groupings = [groupBy('segment', (u) => u.segment), groupBy('unit', (u) => u.id), groupBy('label', (u) => u.linkLabel)];
+  const groupings: SuppressionGrouping[] = [
+    { ...groupBy('segment', (u) => u.segment), weight: WEIGHTS.segment },
+    { ...groupBy('unit', (u) => u.id), weight: WEIGHTS.unit },
+    { ...groupBy('label', (u) => u.linkLabel), weight: WEIGHTS.label },
+  ];
+  const segments = new Set(units.map((u) => u.segment));
+  const seen = new Set<string>();
+  for (const scope of options.scopes ?? registeredScopes()) {
+    const present = [...new Set(scope)].filter((s) => segments.has(s)).sort(byText);
+    const key = present.join('+');
+    // a single segment or all of them are published already
+    if (present.length < 2 || present.length === segments.size || seen.has(key)) continue;
+    seen.add(key);
+    groupings.push({ name: `scope:${key}`, weight: WEIGHTS.scope, groups: [{ key, units: units.filter((u) => present.includes(u.segment)).map((u) => u.id) }] });
+  }
   const table = protectTable({ values: cols, units: units.map((u) => ({ id: u.id, counts: counts.get(u.id) as Record<string, number> })), groupings, minGroupSize: k });
 
   const index = new Map(units.map((u, i) => [u.id, i]));
