@@ -6,11 +6,23 @@
 //     answers is suppressed as a whole; so is every count of 1 … minGroupSize − 1. A count of 0
 //     rests on nobody and stays shown.
 //  2. complementary: every published figure is a sum over "atoms" (unit × value; a unit is the
-//     finest group, e.g. one link). A suppressed figure is recoverable exactly when its atom
-//     vector lies in the linear span of the shown figures (row total minus shown cells, total
-//     minus shown segments, a segment minus its shown link labels, and every combination). While
-//     one is, the next-smallest figure on its derivation is suppressed as well: a cell in the same
-//     row, then the same column; for a whole group, the next-smallest group as a whole.
+//     finest group, e.g. one link). A hidden figure is recoverable exactly when its atom vector
+//     lies in the linear span of the shown figures (row total minus shown cells, total minus
+//     shown segments, a segment minus its shown link labels, and every combination). It is not
+//     when some perturbation y of the atoms changes it but no shown figure: then the true table
+//     and the table ± y look the same. So per primary figure that is still recoverable, the
+//     cheapest such y is chosen and every shown figure it changes is hidden:
+//       - a rectangle (+1 −1 / −1 +1 on two units × two values) for a cell: another value in the
+//         same row, another group's cell in the same column and the fourth corner; every n and
+//         the total (which holds both units) stay shown;
+//       - a move of one answer between two units for a whole small group: one more group is
+//         hidden, and only if the group was recoverable (e.g. total minus the shown groups).
+//     Cost: first no atom taken below 0 (so y works both ways), then no figure of the total,
+//     then Σ weight × (count + 1) of the newly hidden figures (a breakdown's `weight`, default
+//     1), then the smallest cells. Already hidden figures cost nothing, so patterns are shared.
+//     Then pruning shows again every complementary figure, most valuable first, whose showing
+//     reveals no primary one, until no hidden figure is derivable at all. An exact span check
+//     (Gaussian elimination) decides throughout; the perturbations only choose what to hide.
 //  3. statistics of a group that rest on its cells (percentages, median, mean, intervals,
 //     top-2-box, a test) are shown only where none of its cells is suppressed (`complete`),
 //     because e.g. n · mean would give one more equation for the hidden cells.
@@ -37,9 +49,6 @@ export interface SuppressionInput {
   /** Published breakdowns, e.g. by segment and by link label. The total is always published. */
   groupings: SuppressionGrouping[];
   minGroupSize?: number;
-  /** The weight of the total's figures (default DEFAULT_TOTAL_WEIGHT: the total stays shown
-   *  wherever hiding figures of the breakdowns can protect a cell). */
-  totalWeight?: number;
 }
 
 export type SuppressionReason = 'small-group' | 'small-cell' | 'complementary';
@@ -131,16 +140,16 @@ interface Aggregate {
   inUnit: Uint8Array;
   /** Value column, or -1 for a group's n. */
   value: number;
-  /** What hiding it costs (the largest weight of its places). */
+  /** What hiding it costs per answer (the largest weight of its places). */
   weight: number;
+  /** A figure of the total: hidden only where no other figures can protect a cell. */
+  isTotal: boolean;
   suppressed: SuppressionReason | null;
   /** Primary: must never be derivable from shown figures. */
   primary: boolean;
 }
 
 const TOTAL = '';
-/** The weight of the total's figures: hidden only where nothing else protects a cell. */
-export const DEFAULT_TOTAL_WEIGHT = 1000;
 
 function buildAggregates(input: SuppressionInput): { aggregates: Aggregate[]; groups: Map<string, number[]> } {
   const V = input.values.length;
@@ -167,11 +176,12 @@ function buildAggregates(input: SuppressionInput): { aggregates: Aggregate[]; gr
         const inUnit = new Uint8Array(U);
         for (const u of sorted) inUnit[u] = 1;
         id = aggregates.length;
-        aggregates.push({ vec, total, places: [], units: sorted, inUnit, value: cell ?? -1, weight, suppressed: null, primary: false });
+        aggregates.push({ vec, total, places: [], units: sorted, inUnit, value: cell ?? -1, weight, isTotal: false, suppressed: null, primary: false });
         bySignature.set(signature, id);
       }
       const agg = aggregates[id];
       agg.weight = Math.max(agg.weight, weight);
+      agg.isTotal ||= grouping === TOTAL;
       agg.places.push({ grouping, group, value: cell === null ? null : input.values[cell] });
       ids.push(id);
     }
@@ -181,7 +191,7 @@ function buildAggregates(input: SuppressionInput): { aggregates: Aggregate[]; gr
     TOTAL,
     TOTAL,
     input.units.map((_, i) => i),
-    input.totalWeight ?? DEFAULT_TOTAL_WEIGHT,
+    1,
   );
   for (const g of input.groupings) {
     for (const group of g.groups) {
@@ -266,9 +276,22 @@ function* perturbationsOf(s: Aggregate, U: number, V: number): Generator<Perturb
 
 /** Hiding a figure costs its weight times (count + 1): small cells and few cells first. */
 const costOf = (a: Aggregate) => a.weight * (a.total + 1);
-/** A perturbation through an empty atom only works one way (a count cannot go below 0), which
- *  would bound the hidden figure from one side: used only where nothing else is left. */
-const EMPTY_ATOM_PENALTY = 1e9;
+/** Most valuable first: the total's figures, then by cost. */
+const byValueDesc = (a: Aggregate, b: Aggregate) => Number(b.isTotal) - Number(a.isTotal) || costOf(b) - costOf(a) || b.units.length - a.units.length;
+
+/**
+ * How bad a perturbation is, compared in this order:
+ *  1. atoms it takes below 0 in one direction (then the true table ± it is not a valid table
+ *     both ways, which would bound the hidden figure from one side);
+ *  2. figures of the total it changes (the total row stays shown wherever possible);
+ *  3. the cost of the shown figures it changes;
+ *  4. the sizes of those figures, smallest first (prefer hiding small cells).
+ */
+type Score = [number, number, number, number[]];
+function better(a: Score, b: Score): boolean {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number);
+  return compareLists(a[3], b[3]) < 0;
+}
 
 /** Applies primary and complementary suppression to one variable's table. */
 export function protectTable(input: SuppressionInput): ProtectedTable {
@@ -315,20 +338,22 @@ export function protectTable(input: SuppressionInput): ProtectedTable {
     if (chosen.some((y) => Math.abs(dot(y, s)) > EPS)) continue; // still valid: we only hid more since
     span ??= spanOf(shownVecs());
     if (!span.contains(s.vec)) continue;
-    let best: { y: Perturbation; cost: number; touched: Aggregate[]; sizes: number[] } | null = null;
+    let best: { y: Perturbation; touched: Aggregate[]; score: Score } | null = null;
     for (const y of perturbationsOf(s, U, V)) {
-      let cost = y.filter(({ atom }) => atomCount(atom) === 0).length * EMPTY_ATOM_PENALTY;
-      if (best && cost > best.cost) continue;
+      const oneSided = y.filter(({ atom }) => atomCount(atom) === 0).length;
+      if (best && oneSided > best.score[0]) continue;
       const touched: Aggregate[] = [];
+      let totals = 0;
+      let cost = 0;
       for (const a of aggregates) {
         if (a.suppressed === null && Math.abs(dot(y, a)) > EPS) {
           touched.push(a);
+          if (a.isTotal) totals++;
           cost += costOf(a);
         }
       }
-      if (best && cost > best.cost) continue;
-      const sizes = touched.map((a) => a.total).sort((a, b) => a - b);
-      if (!best || cost < best.cost || compareLists(sizes, best.sizes) < 0) best = { y, cost, touched, sizes };
+      const score: Score = [oneSided, totals, cost, touched.map((a) => a.total).sort((a, b) => a - b)];
+      if (!best || better(score, best.score)) best = { y, touched, score };
     }
     if (!best) continue;
     for (const a of best.touched) hide(a);
@@ -341,7 +366,7 @@ export function protectTable(input: SuppressionInput): ProtectedTable {
     const shown = spanOf(shownVecs());
     const s = primaries.find((a) => shown.contains(a.vec));
     if (!s) break;
-    const candidates = aggregates.filter((a) => a.suppressed === null).sort((a, b) => costOf(a) - costOf(b));
+    const candidates = aggregates.filter((a) => a.suppressed === null).sort((a, b) => byValueDesc(b, a));
     const breaking = candidates.find((c) => !derivable(s.vec, aggregates.filter((a) => a.suppressed === null && a !== c).map((a) => a.vec)));
     hide(breaking ?? candidates[0]);
   }
@@ -399,7 +424,7 @@ function prune(aggregates: Aggregate[], primaries: Aggregate[]): void {
   const residuals = primaries.map((p) => span.reduce(p.vec));
   for (let changed = true; changed; ) {
     changed = false;
-    const hidden = aggregates.filter((a) => a.suppressed === 'complementary').sort((a, b) => costOf(b) - costOf(a) || b.units.length - a.units.length);
+    const hidden = aggregates.filter((a) => a.suppressed === 'complementary').sort(byValueDesc);
     for (const c of hidden) {
       const r = span.reduce(c.vec);
       let pivot = -1;

@@ -2,8 +2,13 @@
 //
 // Each variable is protected ONCE over the whole survey (every link = one unit), with every
 // breakdown a report or filter may ask for published in the algebra: the total, each segment,
-// each link (unit) and each link label. `protectTable` makes sure no suppressed figure of those
-// can be derived from the shown ones. A report (an audience's segments, after filters) then shows
+// each link (unit), each link label, and the scope of every registered audience profile (its
+// overall row; e.g. intermediary + sme). `protectTable` makes sure no suppressed figure of those
+// can be derived from the shown ones, and by the weights (WEIGHTS) protects a small segment cell
+// with other segment or link cells rather than with a report's overall row. The overall rows of
+// the audiences cannot all stay complete: with scopes {all}, {int, sme} and {wc, sme}, a small
+// works-council cell equals "all" minus "int + sme", so one of those two must hide that column;
+// the total of the whole survey is the one kept whenever its cells are ≥ minGroupSize. A report (an audience's segments, after filters) then shows
 // a figure only where its atom vector lies in the span of the globally shown figures: such a
 // figure says nothing the survey as a whole does not already say, so no combination of reports
 // and filters (e.g. "all" minus "all but one link label") recovers a hidden figure. A figure is
