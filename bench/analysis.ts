@@ -111,30 +111,48 @@ async function measure(target: Target, n: number, quick: boolean, withFullCli: b
   return { probe: results, cliJson, cliAll };
 }
 
+export interface LoadState {
+  plan: LoadPlan;
+  loaded: number;
+  loadMs: number;
+  verified: string;
+}
+
+/**
+ * Brings the demo survey on `target` to `n` complete responses (appending to an earlier load),
+ * with answer_counts and open_texts, vacuumed and checked; the connection is closed afterwards,
+ * so a PGlite folder is free for the app.
+ */
+export async function loadDemo(target: Target, n: number, quick: boolean, before?: LoadState): Promise<LoadState> {
+  const label = target.kind === 'postgres' ? 'PostgreSQL' : 'PGlite';
+  const loader = await openLoader(target, quick ? 300 : 600, before?.plan);
+  try {
+    const t0 = performance.now();
+    const progress = (done: number) => process.stderr.write(`\ranalysis (${label}): loaded ${done.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} responses`);
+    await appendResponses(loader.sql, loader.plan, (before?.loaded ?? 0) + 1, n, progress);
+    const countRows = await writeCounts(loader.sql, loader.plan, n);
+    process.stderr.write(`\nanalysis (${label}): ${countRows} answer_counts rows; vacuum analyze …\n`);
+    for (const t of ['responses', 'answer_counts', 'open_texts']) await loader.sql.query(`vacuum analyze ${t}`);
+    const loadMs = performance.now() - t0;
+    const verified = await verifyLoad(loader.sql, loader.plan.surveyId);
+    if (!verified.ok) throw new Error(`bench: the bulk load does not match the app's counting rules: ${verified.detail}`);
+    return { plan: loader.plan, loaded: n, loadMs, verified: verified.detail };
+  } finally {
+    await loader.close();
+  }
+}
+
 export async function runAnalysis(opts: AnalysisOptions): Promise<BenchResult> {
   const sizes = opts.sizes ?? (opts.kind === 'pglite' ? [10_000] : opts.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]);
   const label = opts.kind === 'postgres' ? 'PostgreSQL' : 'PGlite';
   const target = await createTarget(opts.kind);
   const results: SizeResult[] = [];
   try {
-    let plan: LoadPlan | undefined;
-    let loaded = 0;
+    let state: LoadState | undefined;
     for (const n of sizes) {
-      const loader = await openLoader(target, opts.quick ? 300 : 600, plan);
-      plan = loader.plan;
-      const t0 = performance.now();
-      const from = loaded + 1;
-      await appendResponses(loader.sql, plan, from, n, (done) => process.stderr.write(`\ranalysis (${label}): loaded ${done.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} responses`));
-      const countRows = await writeCounts(loader.sql, plan, n);
-      process.stderr.write(`\nanalysis (${label}): ${countRows} answer_counts rows; vacuum analyze …\n`);
-      for (const t of ['responses', 'answer_counts', 'open_texts']) await loader.sql.query(`vacuum analyze ${t}`);
-      const loadMs = performance.now() - t0;
-      const verified = await verifyLoad(loader.sql, plan.surveyId);
-      if (!verified.ok) throw new Error(`bench: the bulk load does not match the app's counting rules: ${verified.detail}`);
-      await loader.close(); // PGlite: the probe and the CLI open the same folder after us
-      loaded = n;
+      state = await loadDemo(target, n, opts.quick, state);
       process.stderr.write(`analysis (${label}): timing reports at ${n.toLocaleString('en-US')} responses …\n`);
-      results.push({ n, loadMs, verified: verified.detail, ...(await measure(target, n, opts.quick, n === sizes[0])) });
+      results.push({ n, loadMs: state.loadMs, verified: state.verified, ...(await measure(target, n, opts.quick, n === sizes[0])) });
     }
   } finally {
     await target.drop();
