@@ -25,6 +25,9 @@ export const surveys = pgTable('surveys', {
   retentionDays: integer(),
   /** Anonymous mode: timestamps are coarsened to the day. */
   anonymous: boolean().notNull().default(true),
+  /** Optional: every completed response is POSTed here, signed with HMAC-SHA256. */
+  webhookUrl: text(),
+  webhookSecret: text(),
   archivedAt: timestamp({ withTimezone: true }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
@@ -189,4 +192,24 @@ export const adminSessions = pgTable(
     expiresAt: timestamp({ withTimezone: true }).notNull(),
   },
   (t) => [index().on(t.tokenId)],
+);
+
+/**
+ * Webhook outbox: written in the same transaction as the completed response, delivered by a
+ * background worker with retries and backoff, so the respondent never waits for the receiver.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    surveyId: integer()
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    responseId: uuid().notNull(),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp({ withTimezone: true }),
+    lastError: text(),
+  },
+  (t) => [index().on(t.deliveredAt, t.nextAttemptAt)],
 );

@@ -8,6 +8,7 @@ import type { Db } from '../db/client.ts';
 import { answerCounts, openTexts, responses, surveyVersions } from '../db/schema.ts';
 import { audit } from './audit.ts';
 import { randomToken, sha256 } from './links.ts';
+import { enqueueWebhook } from './webhooks.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -84,7 +85,10 @@ export async function insertResponse(db: Db, r: NewResponse): Promise<{ created:
       .onConflictDoNothing({ target: responses.id })
       .returning({ id: responses.id });
     if (inserted.length === 0) return { created: false };
-    if (r.complete) await applyCounts(tx, { surveyId: r.surveyId, linkId: r.link.id, responseId: r.id, catalogue: r.catalogue, data: r.data }, 1);
+    if (r.complete) {
+      await applyCounts(tx, { surveyId: r.surveyId, linkId: r.link.id, responseId: r.id, catalogue: r.catalogue, data: r.data }, 1);
+      await enqueueWebhook(tx, r.surveyId, r.id);
+    }
     return { created: true, resumeKey };
   });
 }
@@ -126,8 +130,10 @@ export async function updateResponse(
         completedOn: update.complete ? sql`current_date` : null,
       })
       .where(eq(responses.id, id));
-    if (update.complete)
+    if (update.complete) {
       await applyCounts(tx, { surveyId: current.surveyId, linkId: current.linkId, responseId: id, catalogue: update.catalogue, data: update.data }, 1);
+      await enqueueWebhook(tx, current.surveyId, id);
+    }
     return 'updated';
   });
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { httpError } from '../errors.ts';
 import { createLink, listLinks, revokeLink, SEGMENT_PATTERN } from '../repositories/links.ts';
+import { setWebhook } from '../repositories/webhooks.ts';
 import { findSurvey, importSurvey, LintError, listSurveys, listVersions, SLUG_PATTERN } from '../repositories/surveys.ts';
 
 const Message = z.object({ message: z.string() });
@@ -94,6 +95,23 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
       const survey = await surveyOr404(request.params.slug);
       if (!(await revokeLink(app.db, survey.id, request.params.id, `token:${request.actor?.id}`))) throw httpError(404, 'Link nicht gefunden');
       return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/v1/surveys/:slug/webhook',
+    {
+      ...researcher,
+      schema: {
+        tags: ['surveys'],
+        params: SlugParams,
+        body: z.object({ url: z.url({ protocol: /^https?$/, message: 'url muss eine http(s)-Adresse sein, z. B. https://example.org/hook' }).nullable() }),
+        response: { 200: z.object({ url: z.string().nullable(), secret: z.string().nullable() }), 400: Message, 401: Message, 403: Message, 404: Message },
+      },
+    },
+    async (request) => {
+      const survey = await surveyOr404(request.params.slug);
+      return setWebhook(app.db, survey.id, request.body.url, `token:${request.actor?.id}`);
     },
   );
 };
