@@ -20,6 +20,7 @@ import responsesAdminRoutes from './routes/responses-admin.ts';
 import tokensRoutes from './routes/tokens.ts';
 import auditRoutes from './routes/audit.ts';
 import reportsRoutes from './routes/reports.ts';
+import reportPages from './routes/report-pages.ts';
 import sharesRoutes from './routes/shares.ts';
 import adminRoutes from './routes/admin/index.ts';
 
@@ -68,6 +69,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(tokensRoutes);
   await app.register(auditRoutes);
   await app.register(reportsRoutes);
+  await app.register(reportPages);
   await app.register(sharesRoutes);
   await app.register(adminRoutes, { prefix: '/admin' });
   await app.register(docs);

@@ -1,0 +1,197 @@
+// Report pages for the audiences, behind a share key or a researcher login:
+//
+//   GET /reports/:slug/:audience[?key][&segment…][&label…][&lang=en]   HTML (web/pages/report.ts)
+//   GET /reports/:slug/:audience/data.json                           report model + Vega-Lite specs
+//   GET /reports/:slug/:audience/tables.csv                          renderCsv (as `befund analyze`)
+//   GET /reports/:slug/:audience/report.pdf                          the print view, printed by Chromium
+//
+// Everything is built from aggregates (loadAggregates → buildReport), never from raw responses.
+// Filters are applied inside buildReport, where small-group protection holds across filtered and
+// unfiltered reports; a filter it refuses is shown with its message. Without access — no
+// researcher, no valid key for exactly this survey and audience — and for an unknown survey or
+// audience, every route answers the same 404, so nothing leaks.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Browser } from 'playwright-core';
+import { z } from 'zod';
+import { chartsFor } from '../../analysis/charts/index.ts';
+import type { Locale } from '../../analysis/format.ts';
+import { listAudiences, loadProfile, type Profile, ProfileError } from '../../analysis/profiles/index.ts';
+import { buildReport, ReportError } from '../../analysis/report/build.ts';
+import type { ReportModel } from '../../analysis/report/model.ts';
+import { renderCsv } from '../../analysis/render/csv.ts';
+import { renderSvg } from '../../analysis/render/svg.ts';
+import { type ReportPageOptions, type ReportQuery, renderNotFoundPage, renderReportPage } from '../../web/pages/report.ts';
+import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
+import { canViewReport } from '../repositories/shares.ts';
+import { findSurvey, listVersions, SLUG_PATTERN } from '../repositories/surveys.ts';
+
+/** Where Chromium is (read per request, so an install or CHROMIUM_PATH takes effect at once). */
+export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const STYLE = new URL('../../web/report/style.css', import.meta.url);
+
+const many = z
+  .union([z.string().max(200), z.array(z.string().max(200)).max(50)])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+const Params = z.object({ slug: z.string().max(100), audience: z.string().max(100) });
+const Query = z.object({ key: z.string().max(200).optional(), segment: many, label: many, lang: z.string().max(10).optional() });
+interface Req extends FastifyRequest {
+  params: z.infer<typeof Params>;
+  query: z.infer<typeof Query>;
+}
+
+interface Loaded {
+  slug: string;
+  audience: string;
+  profile: Profile;
+  locale: Locale;
+  query: ReportQuery;
+  report: ReportModel | null;
+  error?: string;
+  status: number;
+  options: ReportPageOptions['options'];
+}
+
+/** The report this request may see, or null (→ 404). */
+async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> {
+  const { slug, audience } = request.params;
+  const q = request.query;
+  if (!SLUG_PATTERN.test(slug) || !listAudiences().includes(audience)) return null;
+  const actor = await app.optionalActor(request).catch(() => undefined);
+  if (!(await canViewReport(app.db, { slug, audience, key: q.key ?? null, actor: actor ?? null }))) return null;
+  const survey = await findSurvey(app.db, slug);
+  if (!survey) return null;
+  const profile = loadProfile(audience);
+  const locale: Locale = q.lang === 'en' ? 'en' : 'de';
+  const query: ReportQuery = { key: q.key, segment: q.segment, label: q.label };
+  const [catalogue, data, versions] = await Promise.all([mergedCatalogue(app.db, survey.id), loadAggregates(app.db, survey.id), listVersions(app.db, survey.id)]);
+  const include = new Set(profile.segments.include);
+  const labels = [...new Set(data.bases.filter((b) => include.has(b.segment) && b.linkLabel).map((b) => b.linkLabel as string))].sort((a, b) => a.localeCompare(b, 'de'));
+  const options = {
+    segments: profile.segments.include.map((s) => ({ value: s, label: profile.segments.labels[s] ?? { de: s, en: s } })),
+    labels,
+  };
+  const base = { slug, audience, profile, locale, query, options };
+  try {
+    const report = buildReport({
+      catalogue,
+      data,
+      profile,
+      minGroupSize: app.config.minGroupSize,
+      locale,
+      filters: { segments: q.segment, linkLabels: q.label },
+      survey: { slug: survey.slug, title: { de: survey.title }, versions: versions.map((v) => v.version) },
+    });
+    return { ...base, report, status: 200 };
+  } catch (err) {
+    if (err instanceof ReportError) return { ...base, report: null, error: err.message, status: err.status };
+    if (err instanceof ProfileError) return { ...base, report: null, error: err.message, status: 422 };
+    throw err;
+  }
+}
+
+/** Every chart of the report, keyed by chart id (questions repeated across sections once). */
+function reportCharts(report: ReportModel, locale: Locale) {
+  const ctx = { locale, notice: report.notice };
+  const seen = new Set<string>();
+  const out: ReturnType<typeof chartsFor> = [];
+  for (const q of report.sections.flatMap((s) => s.questions)) {
+    if (seen.has(q.name) || q.suppressed) continue;
+    seen.add(q.name);
+    out.push(...chartsFor(q, ctx));
+  }
+  return out;
+}
+
+const notFound = (reply: FastifyReply) => reply.code(404).header('cache-control', 'no-store').send({ message: 'Nicht gefunden' });
+const fileName = (l: Loaded, ext: string) => `${l.slug}-${l.audience}${l.query.segment.length + l.query.label.length ? '-gefiltert' : ''}.${ext}`;
+
+function pageOptions(l: Loaded): ReportPageOptions {
+  return { locale: l.locale, mode: 'screen', slug: l.slug, audience: l.audience, query: l.query, report: l.report, error: l.error, fallbackTitle: l.profile.title, options: l.options };
+}
+
+const reportPages: FastifyPluginAsyncZod = async (app) => {
+  const schema = { params: Params, querystring: Query, hide: true };
+
+  app.get('/reports/:slug/:audience', { schema }, async (request, reply) => {
+    const l = await load(app, request);
+    reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8');
+    if (!l) return reply.code(404).send(renderNotFoundPage());
+    const chartIds = l.report ? reportCharts(l.report, l.locale).map((c) => c.id) : [];
+    return reply.code(l.status).send(renderReportPage({ ...pageOptions(l), chartIds }));
+  });
+
+  app.get('/reports/:slug/:audience/data.json', { schema }, async (request, reply) => {
+    const l = await load(app, request);
+    if (!l) return notFound(reply);
+    reply.header('cache-control', 'private, no-store');
+    if (!l.report) return reply.code(l.status).send({ message: l.error });
+    const charts = Object.fromEntries(reportCharts(l.report, l.locale).map((c) => [c.id, c.spec]));
+    return { report: l.report, charts };
+  });
+
+  app.get('/reports/:slug/:audience/tables.csv', { schema }, async (request, reply) => {
+    const l = await load(app, request);
+    if (!l) return notFound(reply);
+    if (!l.report) return reply.code(l.status).send({ message: l.error });
+    return reply
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', `attachment; filename="${fileName(l, 'csv')}"`)
+      .type('text/csv; charset=utf-8')
+      .send(renderCsv(l.report, l.locale));
+  });
+
+  // One browser for the process, started on the first PDF; one PDF at a time.
+  let browser: Promise<Browser> | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+  app.addHook('onClose', async () => {
+    if (browser) await (await browser.catch(() => null))?.close();
+  });
+  const print = async (html: string): Promise<Buffer> => {
+    if (!browser) {
+      const { chromium } = await import('playwright-core');
+      browser = chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+      browser.catch(() => {
+        browser = null;
+      });
+    }
+    const page = await (await browser).newPage();
+    try {
+      await page.route('**/*', (route) => route.abort()); // the print view needs nothing from outside
+      await page.setContent(html, { waitUntil: 'load', timeout: 30_000 });
+      await page.emulateMedia({ media: 'print' });
+      return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+    } finally {
+      await page.close();
+    }
+  };
+
+  app.get('/reports/:slug/:audience/report.pdf', { schema }, async (request, reply) => {
+    const l = await load(app, request);
+    if (!l) return notFound(reply);
+    if (!l.report) return reply.code(l.status).send({ message: l.error });
+    const chromium = chromiumPath();
+    if (!existsSync(chromium)) {
+      return reply.code(503).send({
+        message: `Für den PDF-Bericht fehlt Chromium (${chromium}). Installieren Sie es mit "apt-get install chromium" (Debian/Ubuntu) oder setzen Sie CHROMIUM_PATH; Tabellen (CSV) und die Berichtsseite gehen auch ohne.`,
+      });
+    }
+    const svgs: Record<string, string> = {};
+    for (const c of reportCharts(l.report, l.locale)) svgs[c.id] = await renderSvg(c.spec, l.locale);
+    const html = renderReportPage({ ...pageOptions(l), mode: 'print', svgs, css: await readFile(STYLE, 'utf8') });
+    const job = queue.then(() => print(html));
+    queue = job.catch(() => undefined);
+    const pdf = await job;
+    return reply
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', `attachment; filename="${fileName(l, 'pdf')}"`)
+      .type('application/pdf')
+      .send(pdf);
+  });
+};
+
+export default reportPages;
