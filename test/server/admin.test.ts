@@ -200,6 +200,10 @@ t.test('an uploaded definition with problems shows the findings per element; a g
   t.match((await b.get(ok.headers.location as string)).body, /Version 2 angelegt\./);
   const same = await b.post('/admin/surveys/klein/versions', { definition: JSON.stringify(changed) });
   t.match((await b.get(same.headers.location as string)).body, /Unverändert: die Definition entspricht Version 2\./);
+
+  const fresh = await b.post('/admin/surveys', { slug: 'neu-hochgeladen', definition: JSON.stringify({ ...smallSurvey, title: 'Neu hochgeladen' }) });
+  t.equal(fresh.headers.location, '/admin/surveys/neu-hochgeladen?v=1&same=0', 'a new survey is uploaded from the start page');
+  t.match((await b.get('/admin')).body, /Neu hochgeladen/);
 });
 
 t.test('login attempts are rate-limited per client', async (t) => {
