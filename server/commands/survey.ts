@@ -1,14 +1,24 @@
 // `befund survey add FILE [--slug S]` and `befund survey list`.
 import { loadDefinitionFile } from '../../surveys/load.ts';
 import { UserError } from '../errors.ts';
-import { importSurvey, LintError, listSurveys } from '../repositories/surveys.ts';
+import { findSurvey, importSurvey, LintError, listSurveys, updateSurveySettings } from '../repositories/surveys.ts';
+import { setWebhook } from '../repositories/webhooks.ts';
 import { output, parse, withApp } from './common.ts';
 
-const USAGE = 'befund survey add FILE [--slug S] | befund survey list';
+const USAGE =
+  'befund survey add FILE [--slug S] | befund survey list | befund survey set SLUG [--retention-days N|none] [--archive|--unarchive] [--webhook URL|none]';
 
 export default async function survey(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, { slug: { type: 'string' } }, USAGE);
+  const { values, positionals } = parse(
+    argv,
+    { slug: { type: 'string' }, 'retention-days': { type: 'string' }, archive: { type: 'boolean' }, unarchive: { type: 'boolean' }, webhook: { type: 'string' } },
+    USAGE,
+  );
   const [action, file] = positionals;
+  if (action === 'set' && file) {
+    await setSettings(file, values);
+    return;
+  }
   if (action === 'list') {
     const surveys = await withApp((app) => listSurveys(app.db));
     output(values.json, { surveys }, surveys.map((s) => `${s.slug}\t${s.title}\tVersionen: ${s.versions}\tAntworten: ${s.responses}`).join('\n') || 'Keine Umfragen.');
@@ -25,4 +35,30 @@ export default async function survey(argv: string[]): Promise<void> {
     if (err instanceof LintError) throw new UserError(`${file}: nicht importiert:\n  ${err.findings.map((f) => `${f.element}: ${f.message}`).join('\n  ')}`);
     throw err;
   }
+}
+
+async function setSettings(slug: string, values: Record<string, string | boolean | undefined>): Promise<void> {
+  const days = values['retention-days'] as string | undefined;
+  if (days !== undefined && days !== 'none' && !/^[1-9]\d{0,4}$/.test(days)) throw new UserError(`--retention-days muss eine Zahl von Tagen sein (z. B. 365) oder none. Aufruf: ${USAGE}`);
+  const webhook = values.webhook as string | undefined;
+  if (webhook !== undefined && webhook !== 'none' && !/^https?:\/\/\S+$/.test(webhook)) throw new UserError(`--webhook muss eine http(s)-Adresse sein oder none. Aufruf: ${USAGE}`);
+  const result = await withApp(async (app) => {
+    const survey = await findSurvey(app.db, slug);
+    if (!survey) throw new UserError(`Die Umfrage "${slug}" gibt es nicht (befund survey list zeigt alle)`);
+    await updateSurveySettings(
+      app.db,
+      survey.id,
+      {
+        retentionDays: days === undefined ? undefined : days === 'none' ? null : Number(days),
+        archived: values.archive ? true : values.unarchive ? false : undefined,
+      },
+      'cli',
+    );
+    const hook = webhook === undefined ? undefined : await setWebhook(app.db, survey.id, webhook === 'none' ? null : webhook, 'cli');
+    const after = await findSurvey(app.db, slug);
+    return { slug, retentionDays: after?.retentionDays ?? null, archived: after?.archivedAt != null, webhook: hook };
+  });
+  const lines = [`${slug}: Aufbewahrung ${result.retentionDays === null ? 'unbegrenzt' : `${result.retentionDays} Tage`}${result.archived ? ', archiviert' : ''}`];
+  if (result.webhook?.secret) lines.push(`Webhook ${result.webhook.url}; Signatur-Schlüssel (nur jetzt angezeigt): ${result.webhook.secret}`);
+  output(values.json as boolean | undefined, result, lines.join('\n'));
 }

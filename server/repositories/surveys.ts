@@ -137,3 +137,19 @@ export async function catalogues(db: Db, surveyId: number): Promise<Catalogue[]>
     .orderBy(desc(surveyVersions.version));
   return rows.map((r) => r.catalogue as Catalogue);
 }
+
+export interface SurveySettings {
+  /** Days after which `befund purge` deletes responses; null keeps them. */
+  retentionDays?: number | null;
+  /** An archived survey takes no new responses; its data and reports stay. */
+  archived?: boolean;
+}
+
+export async function updateSurveySettings(db: Db, surveyId: number, settings: SurveySettings, actor: string): Promise<void> {
+  const set: Partial<typeof surveys.$inferInsert> = {};
+  if (settings.retentionDays !== undefined) set.retentionDays = settings.retentionDays;
+  if (settings.archived !== undefined) set.archivedAt = settings.archived ? new Date() : null;
+  if (Object.keys(set).length === 0) return;
+  await db.update(surveys).set(set).where(eq(surveys.id, surveyId));
+  await audit(db, actor, 'survey.settings', `survey:${surveyId}`, { ...settings });
+}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { httpError } from '../errors.ts';
 import { createLink, listLinks, revokeLink, SEGMENT_PATTERN } from '../repositories/links.ts';
 import { setWebhook } from '../repositories/webhooks.ts';
-import { findSurvey, importSurvey, LintError, listSurveys, listVersions, SLUG_PATTERN } from '../repositories/surveys.ts';
+import { findSurvey, importSurvey, LintError, listSurveys, listVersions, SLUG_PATTERN, updateSurveySettings } from '../repositories/surveys.ts';
 
 const Message = z.object({ message: z.string() });
 const Findings = z.object({ message: z.string(), findings: z.array(z.object({ element: z.string(), message: z.string() })) });
@@ -95,6 +95,25 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
       const survey = await surveyOr404(request.params.slug);
       if (!(await revokeLink(app.db, survey.id, request.params.id, `token:${request.actor?.id}`))) throw httpError(404, 'Link nicht gefunden');
       return reply.code(204).send(null);
+    },
+  );
+
+  app.patch(
+    '/api/v1/surveys/:slug',
+    {
+      ...researcher,
+      schema: {
+        tags: ['surveys'],
+        params: SlugParams,
+        body: z.object({ retentionDays: z.number().int().min(1).max(36_500).nullable().optional(), archived: z.boolean().optional() }),
+        response: { 200: z.object({ slug: z.string(), retentionDays: z.number().nullable(), archived: z.boolean() }), 400: Message, 401: Message, 403: Message, 404: Message },
+      },
+    },
+    async (request) => {
+      const survey = await surveyOr404(request.params.slug);
+      await updateSurveySettings(app.db, survey.id, request.body, `token:${request.actor?.id}`);
+      const updated = await surveyOr404(request.params.slug);
+      return { slug: updated.slug, retentionDays: updated.retentionDays, archived: updated.archivedAt !== null };
     },
   );
 

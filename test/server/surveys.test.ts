@@ -59,3 +59,15 @@ t.test('links are created with a random token of at least 128 bits, listed with 
   t.equal(revoke.statusCode, 204);
   t.equal((await app.inject(`/api/v1/links/${link.token}`)).statusCode, 410);
 });
+
+t.test('a researcher sets the retention period and archives a survey; an archived survey takes no answers', async (t) => {
+  const bad = await app.inject({ method: 'PATCH', url: '/api/v1/surveys/pruefung', headers, payload: { retentionDays: 0 } });
+  t.equal(bad.statusCode, 400);
+  const set = await app.inject({ method: 'PATCH', url: '/api/v1/surveys/pruefung', headers, payload: { retentionDays: 365 } });
+  t.same(set.json(), { slug: 'pruefung', retentionDays: 365, archived: false });
+  const link = await app.inject({ method: 'POST', url: '/api/v1/surveys/pruefung/links', headers, payload: { audience: 'sme' } });
+  const archived = await app.inject({ method: 'PATCH', url: '/api/v1/surveys/pruefung', headers, payload: { archived: true } });
+  t.same(archived.json(), { slug: 'pruefung', retentionDays: 365, archived: true });
+  t.equal((await app.inject(`/api/v1/links/${link.json().token}`)).statusCode, 410);
+  t.equal((await app.inject({ method: 'PATCH', url: '/api/v1/surveys/pruefung', payload: { archived: false } })).statusCode, 401);
+});
