@@ -15,6 +15,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Browser } from 'playwright-core';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { chartsFor } from '../../analysis/charts/index.ts';
 import type { Locale } from '../../analysis/format.ts';
@@ -24,6 +25,7 @@ import type { ReportModel } from '../../analysis/report/model.ts';
 import { renderCsv } from '../../analysis/render/csv.ts';
 import { renderSvg } from '../../analysis/render/svg.ts';
 import { type ReportPageOptions, type ReportQuery, renderNotFoundPage, renderReportPage } from '../../web/pages/report.ts';
+import { responses, surveyVersions } from '../db/schema.ts';
 import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
 import { canViewReport } from '../repositories/shares.ts';
 import { findSurvey, listVersions, SLUG_PATTERN } from '../repositories/surveys.ts';
@@ -68,6 +70,36 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
   const profile = loadProfile(audience);
   const locale: Locale = q.lang === 'en' ? 'en' : 'de';
   const query: ReportQuery = { key: q.key, segment: q.segment, label: q.label };
+  const cacheKey = JSON.stringify([survey.id, audience, locale, [...q.segment].sort(), [...q.label].sort(), app.config.minGroupSize]);
+  const stamp = await dataStamp(app, survey.id);
+  const hit = cache.get(cacheKey);
+  if (hit && hit.stamp === stamp && Date.now() - hit.at < CACHE_MS) return { slug, audience, profile, locale, query, ...hit.built };
+  const built = await build(app, survey, profile, locale, q);
+  cache.delete(cacheKey);
+  cache.set(cacheKey, { at: Date.now(), stamp, built });
+  if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  return { slug, audience, profile, locale, query, ...built };
+}
+
+type Built = Pick<Loaded, 'report' | 'error' | 'status' | 'options'>;
+
+/**
+ * Built reports, reused while the survey's complete responses and versions are unchanged (the page
+ * and its data.json ask for the same report within a second), and for at most CACHE_MS.
+ */
+const cache = new Map<string, { at: number; stamp: string; built: Built }>();
+const CACHE_MS = 60_000;
+const CACHE_ENTRIES = 100;
+
+async function dataStamp(app: FastifyInstance, surveyId: number): Promise<string> {
+  const [r] = await app.db
+    .select({ n: sql<number>`count(*)`, last: sql<number>`max(${responses.seq})`, versions: sql<number>`(select count(*) from ${surveyVersions} where ${surveyVersions.surveyId} = ${surveyId})` })
+    .from(responses)
+    .where(and(eq(responses.surveyId, surveyId), eq(responses.status, 'complete')));
+  return `${r.n}:${r.last}:${r.versions}`;
+}
+
+async function build(app: FastifyInstance, survey: { id: number; slug: string; title: string }, profile: Profile, locale: Locale, q: Req['query']): Promise<Built> {
   const [catalogue, data, versions] = await Promise.all([mergedCatalogue(app.db, survey.id), loadAggregates(app.db, survey.id), listVersions(app.db, survey.id)]);
   const include = new Set(profile.segments.include);
   const labels = [...new Set(data.bases.filter((b) => include.has(b.segment) && b.linkLabel).map((b) => b.linkLabel as string))].sort((a, b) => a.localeCompare(b, 'de'));
@@ -75,7 +107,6 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
     segments: profile.segments.include.map((s) => ({ value: s, label: profile.segments.labels[s] ?? { de: s, en: s } })),
     labels,
   };
-  const base = { slug, audience, profile, locale, query, options };
   try {
     const report = buildReport({
       catalogue,
@@ -86,10 +117,10 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
       filters: { segments: q.segment, linkLabels: q.label },
       survey: { slug: survey.slug, title: { de: survey.title }, versions: versions.map((v) => v.version) },
     });
-    return { ...base, report, status: 200 };
+    return { report, status: 200, options };
   } catch (err) {
-    if (err instanceof ReportError) return { ...base, report: null, error: err.message, status: err.status };
-    if (err instanceof ProfileError) return { ...base, report: null, error: err.message, status: 422 };
+    if (err instanceof ReportError) return { report: null, error: err.message, status: err.status, options };
+    if (err instanceof ProfileError) return { report: null, error: err.message, status: 422, options };
     throw err;
   }
 }

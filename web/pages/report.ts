@@ -202,6 +202,8 @@ export function renderReportPage(o: ReportPageOptions): string {
     '<meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">',
     `<title>${esc(title)} – Befund</title>`,
     o.css !== undefined ? `<style>${o.css}</style>` : `<link rel="stylesheet" href="${esc(o.assetBase ?? '/assets')}/report.css">`,
+    // data.json loads while report.js is fetched and parsed (`crossorigin` matches fetch()'s mode)
+    screen && r ? `<link rel="preload" href="${esc(href('/data.json'))}" as="fetch" crossorigin>` : '',
     screen && r ? `<script src="${esc(o.assetBase ?? '/assets')}/report.js" defer></script>` : '',
     '</head>',
   ].filter(Boolean);
