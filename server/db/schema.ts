@@ -140,7 +140,7 @@ export const openTexts = pgTable(
     variable: text().notNull(),
     text: text().notNull(),
   },
-  (t) => [index().on(t.surveyId, t.variable)],
+  (t) => [index().on(t.surveyId, t.variable, t.id)],
 );
 
 export const apiTokens = pgTable('api_tokens', {

@@ -1,7 +1,7 @@
 // Aggregated answers for reports, computed in the database: counts grouped by variable, value,
 // segment and link label (answer_counts ⋈ links), bases from the `_n` pseudo-variable, and open
 // texts in a fixed order. Analysis never sees a raw response.
-import { and, asc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { AggregatedData } from '../../analysis/types.ts';
 import type { Catalogue, CatalogueQuestion } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
@@ -41,26 +41,33 @@ export async function loadAggregates(db: Db, surveyId: number, filters: Aggregat
     .orderBy(asc(answerCounts.variable), asc(answerCounts.value), asc(links.segment), sql`${links.label} asc nulls first`);
   const bases = grouped.filter((r) => r.variable === BASE_VARIABLE).map((r) => ({ segment: r.segment, linkLabel: r.linkLabel, n: Number(r.n) }));
   const counts = grouped.filter((r) => r.variable !== BASE_VARIABLE).map((r) => ({ ...r, n: Number(r.n) }));
-  // at most `limit` texts per variable, in a fixed order (by id, i.e. arrival), via a window
-  const ranked = db
-    .select({
-      variable: openTexts.variable,
-      text: openTexts.text,
-      segment: links.segment,
-      linkLabel: sql<string | null>`${links.label}`.as('link_label'),
-      id: openTexts.id,
-      rank: sql<number>`row_number() over (partition by ${openTexts.variable} order by ${openTexts.id})`.as('rank'),
-    })
-    .from(openTexts)
-    .innerJoin(links, eq(links.id, openTexts.linkId))
-    .where(and(eq(openTexts.surveyId, surveyId), ne(openTexts.text, ''), ...where))
-    .as('ranked');
-  const texts = await db
-    .select({ variable: ranked.variable, text: ranked.text, segment: ranked.segment, linkLabel: ranked.linkLabel })
-    .from(ranked)
-    .where(sql`${ranked.rank} <= ${limit}`)
-    .orderBy(asc(ranked.variable), asc(ranked.id));
+  // At most `limit` texts per text variable, in arrival order: one index range scan per
+  // variable (open_texts is indexed on survey, variable, id), so the cost does not grow with
+  // the number of responses.
+  const variables = textVariables(await mergedCatalogue(db, surveyId));
+  const texts =
+    variables.length === 0
+      ? []
+      : ((
+          await db.execute(sql`
+        select v.variable, t.text, t.segment, t.label as "linkLabel"
+        from (values ${sql.join(variables.map((name) => sql`(${name})`), sql`, `)}) as v(variable)
+        cross join lateral (
+          select ${openTexts.text} as text, ${links.segment} as segment, ${links.label} as label, ${openTexts.id} as id
+          from ${openTexts} inner join ${links} on ${links.id} = ${openTexts.linkId}
+          where ${openTexts.surveyId} = ${surveyId} and ${openTexts.variable} = v.variable and ${openTexts.text} <> ''
+            ${where.length ? sql`and ${and(...where)}` : sql``}
+          order by ${openTexts.id}
+          limit ${limit}
+        ) as t
+        order by v.variable, t.id`)
+        ) as unknown as { rows: { variable: string; text: string; segment: string; linkLabel: string | null }[] }).rows;
   return { bases, counts, openTexts: texts };
+}
+
+/** The keys of every open-text variable in a catalogue. */
+export function textVariables(catalogue: Catalogue): string[] {
+  return [...new Set(catalogue.questions.flatMap((q) => q.variables.filter((v) => v.measure === 'text').map((v) => v.key)))].sort();
 }
 
 /** One catalogue over all versions: questions matched by name, the newest version's wins. */
