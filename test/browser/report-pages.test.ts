@@ -163,6 +163,8 @@ for (const audience of ['intermediary', 'sme', 'works_council']) {
 
     t.match(await text(page.locator('[data-suppressed="true"]').first()), NOTICE, 'a suppressed cell shows the words');
     await page.screenshot({ path: path.join(ARTIFACTS, `report-page-${audience}.png`), fullPage: true });
+    await page.locator(`figure[data-chart="${q.name}"]`).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, `report-page-${audience}-chart.png`) });
 
     // XSS: the payload is text in the list of open answers and never runs
     const payload = page.locator('ul.texts li', { hasText: XSS });
