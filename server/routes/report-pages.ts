@@ -159,7 +159,8 @@ const reportPages: FastifyPluginAsyncZod = async (app) => {
   app.get('/reports/:slug/:audience/data.json', { schema }, async (request, reply) => {
     const l = await load(app, request);
     if (!l) return notFound(reply);
-    reply.header('cache-control', 'private, no-store');
+    // not no-store: Chromium would then not hand the preloaded response to the page's fetch()
+    reply.header('cache-control', 'private, no-cache');
     if (!l.report) return reply.code(l.status).send({ message: l.error });
     const charts = Object.fromEntries(reportCharts(l.report, l.locale).map((c) => [c.id, c.spec]));
     return { report: l.report, charts };
