@@ -9,6 +9,7 @@
 // synchronous, so requests never interleave on the shared model.
 import { Model, settings } from 'survey-core';
 import 'survey-core/i18n/german';
+import { compileValidator } from './compile.ts';
 import { type AnyQ, checkShape, checkText, maxLengthOf, type Msg } from './shape.ts';
 
 export type Locale = 'de' | 'en';
@@ -23,7 +24,13 @@ const MAX_STRIP_ROUNDS = 20;
 const isPlainObject = (v: unknown): v is Data =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
+/** The validator for one survey version: compiled where possible (surveys/compile.ts), else survey-core's. */
 export function createValidator(json: unknown): Validator {
+  return compileValidator(json) ?? createReferenceValidator(json);
+}
+
+/** The survey-core path: one cached Model per version; the reference the compiled validator is tested against. */
+export function createReferenceValidator(json: unknown): Validator {
   const model = new Model(json);
   const suffix = settings.commentSuffix;
   const questions = model.getAllQuestions(false, false, false) as AnyQ[];

@@ -1,0 +1,52 @@
+// A compiled validator: the same verdicts as surveys/validate.ts's survey-core path, without
+// loading answers into a Model. Built once per survey version; conditions and expressions run
+// through survey-core's standalone ConditionRunner/ExpressionRunner, messages are survey-core's.
+// Returns null for any definition feature it does not reproduce, so the caller falls back.
+import { Model } from 'survey-core';
+import 'survey-core/i18n/german';
+import { buildPlan, type Plan } from './compiled/plan.ts';
+import { completeErrors, settle } from './compiled/run.ts';
+import { shapePhase } from './compiled/shape-phase.ts';
+import type { AnyQ } from './shape.ts';
+import type { Validator } from './validate.ts';
+
+type Json = Record<string, unknown>;
+
+const isPlainObject = (v: unknown): v is Json =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** The compiled validator, or why the survey needs survey-core's own validator. */
+export function compile(json: unknown): { validator: Validator } | { reason: string } {
+  if (!isPlainObject(json)) return { reason: 'not a JSON object' };
+  const de = new Model(json);
+  const en = new Model(json);
+  de.locale = 'de';
+  en.locale = 'en';
+  const plan = buildPlan(json, { de, en });
+  if (typeof plan === 'string') return { reason: plan };
+  return { validator: runtime(plan, de) };
+}
+
+/** The compiled validator, or null where the survey needs survey-core's own validator. */
+export function compileValidator(json: unknown): Validator | null {
+  const res = compile(json);
+  return 'validator' in res ? res.validator : null;
+}
+
+function runtime(plan: Plan, de: Model): Validator {
+  const shapes = shapePhase(de.getAllQuestions(false, false, false) as AnyQ[]);
+  return {
+    validate(data, { complete, locale }) {
+      if (!isPlainObject(data)) {
+        const message = locale === 'en' ? 'The answers must be a JSON object.' : 'Die Antworten müssen ein JSON-Objekt sein.';
+        return { ok: false, errors: [{ question: '', message }] };
+      }
+      const { errors, clean } = shapes(data, locale);
+      if (errors.length > 0) return { ok: false, errors };
+      const settled = settle(plan, clean);
+      if (!complete) return { ok: true, data: settled.data };
+      const failures = completeErrors(plan, settled.values, settled.state, locale);
+      return failures.length > 0 ? { ok: false, errors: failures } : { ok: true, data: settled.data };
+    },
+  };
+}

@@ -1,0 +1,126 @@
+// Request time: visibility to a fixpoint, stripping, expressions and errors, all as plain
+// functions over the answers. Mirrors surveys/validate.ts step by step.
+import { settings } from 'survey-core';
+import { isEmpty, type Locale, otherChosen } from './checks.ts';
+import type { Values } from './expr.ts';
+import type { Container, Plan, QuestionPlan } from './plan.ts';
+
+const MAX_STRIP_ROUNDS = 20;
+const MAX_EXPRESSION_ROUNDS = 10;
+
+/** Per question: visible (own and parents), and enabled (own and parents). */
+export type State = { visible: boolean[]; enabled: boolean[] };
+
+/** Expression questions computed on top of the answers, repeated until their values settle. */
+export function withExpressionValues(plan: Plan, data: Values): Values {
+  const values: Values = { ...data };
+  const exprs = plan.questions.filter((q) => q.expression);
+  for (let round = 0; round < MAX_EXPRESSION_ROUNDS && exprs.length > 0; round++) {
+    let changed = false;
+    for (const q of exprs) {
+      const v = (q.expression as (v: Values) => unknown)(values);
+      const next = v === undefined || v === null ? undefined : v;
+      if (Object.is(values[q.key], next)) continue;
+      if (next === undefined) delete values[q.key];
+      else values[q.key] = next;
+      changed = true;
+    }
+    if (!changed) break;
+  }
+  return values;
+}
+
+function containerStates(containers: Container[], values: Values): { visible: boolean[]; enabled: boolean[] } {
+  const visible: boolean[] = [];
+  const enabled: boolean[] = [];
+  containers.forEach((c, i) => {
+    const pv = c.parent < 0 ? true : visible[c.parent];
+    const pe = c.parent < 0 ? true : enabled[c.parent];
+    visible[i] = pv && c.visible && (!c.visibleIf || c.visibleIf(values));
+    enabled[i] = pe && !c.readOnly && (!c.enableIf || c.enableIf(values));
+  });
+  return { visible, enabled };
+}
+
+export function evaluate(plan: Plan, values: Values): State {
+  const cs = containerStates(plan.containers, values);
+  const visible = plan.questions.map(
+    (q) => cs.visible[q.container] && q.visible && (!q.visibleIf || q.visibleIf(values)),
+  );
+  const enabled = plan.questions.map((q) => cs.enabled[q.container] && !q.readOnly && (!q.enableIf || q.enableIf(values)));
+  return { visible, enabled };
+}
+
+/** Removes answers to hidden or disabled questions, and "other" texts without "other"; null when none. */
+function stripOnce(plan: Plan, data: Values, state: State): Values | null {
+  let next: Values | null = null;
+  const drop = (key: string) => {
+    if (key in (next ?? data)) {
+      next ??= { ...data };
+      delete next[key];
+    }
+  };
+  const suffix = settings.commentSuffix;
+  plan.questions.forEach((q, i) => {
+    if (!state.visible[i] || !state.enabled[i]) {
+      drop(q.key);
+      drop(q.key + suffix);
+    } else if (q.hasOther && !otherChosen((next ?? data)[q.key], q.otherValue)) drop(q.key + suffix);
+  });
+  return next;
+}
+
+/** The stripped answers plus visible expression values, and the state they were judged in. */
+export function settle(plan: Plan, clean: Values): { data: Values; values: Values; state: State } {
+  let current = clean;
+  let values = withExpressionValues(plan, current);
+  let state = evaluate(plan, values);
+  for (let round = 0; round < MAX_STRIP_ROUNDS; round++) {
+    const next = stripOnce(plan, current, state);
+    if (!next) break;
+    current = next;
+    values = withExpressionValues(plan, current);
+    state = evaluate(plan, values);
+  }
+  const data = { ...current };
+  plan.questions.forEach((q, i) => {
+    if (!q.expression || !state.visible[i]) return;
+    const v = values[q.key];
+    if (v !== undefined && v !== null && !(typeof v === 'number' && Number.isNaN(v))) data[q.key] = v;
+  });
+  return { data, values, state };
+}
+
+function required(q: QuestionPlan, values: Values): boolean {
+  return q.requiredIf ? q.requiredIf(values) : q.isRequired;
+}
+
+/** Errors of a complete response: every visible, enabled question, as survey-core's validate(). */
+export function completeErrors(plan: Plan, values: Values, state: State, locale: Locale) {
+  const errors: { question: string; message: string }[] = [];
+  plan.questions.forEach((q, i) => {
+    if (!state.visible[i] || !state.enabled[i]) return;
+    const value = values[q.key];
+    for (const message of q.check(value, values, values, required(q, values), locale)) errors.push({ question: q.name, message });
+    if (q.inner) errors.push(...panelErrors(q, value, locale));
+  });
+  return errors;
+}
+
+function panelErrors(q: QuestionPlan, value: unknown, locale: Locale) {
+  const panels = Array.isArray(value) ? value : [];
+  const count = Math.max(panels.length, q.minPanels);
+  const errors: { question: string; message: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = panels[i];
+    const answers = (p !== null && typeof p === 'object' && !Array.isArray(p) ? p : {}) as Values;
+    for (const t of q.inner ?? []) {
+      for (const m of t.check(answers[t.key], answers, answers, t.isRequired, locale)) {
+        errors.push({ question: q.name, message: `${i + 1}. ${t.name}: ${m}` });
+      }
+    }
+  }
+  return errors;
+}
+
+export { isEmpty };
