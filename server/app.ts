@@ -7,7 +7,7 @@ import auth from './plugins/app/auth.ts';
 import db from './plugins/app/db.ts';
 import { installErrorHandler } from './plugins/app/errors.ts';
 import validators from './plugins/app/validators.ts';
-import webhooks from './plugins/app/webhooks.ts';
+import background from './plugins/app/background.ts';
 import security from './plugins/external/security.ts';
 import assets from './plugins/external/assets.ts';
 import openapi from './plugins/external/openapi.ts';
@@ -58,7 +58,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(db, { config });
   await app.register(auth);
   await app.register(validators);
-  await app.register(webhooks);
+  await app.register(background);
   installErrorHandler(app);
 
   await app.register(health);

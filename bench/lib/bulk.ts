@@ -101,10 +101,10 @@ export async function appendResponses(db: Sql, plan: LoadPlan, from: number, to:
   for (let lo = from; lo <= to; lo += chunk) {
     const hi = Math.min(to, lo + chunk - 1);
     await db.query(
-      `insert into responses (id, survey_id, version_id, link_id, segment, link_label, status, locale, data, resume_key_hash, created_on, updated_on, completed_on)
+      `insert into responses (id, survey_id, version_id, link_id, segment, link_label, status, locale, data, resume_key_hash, created_on, updated_on, completed_on, counted)
        select md5('bench' || g)::uuid, $1, $2, p.link_id, p.segment, p.link_label, 'complete', 'de',
               case when p.data ? 'reichweite' then jsonb_set(p.data, '{reichweite}', to_jsonb(g % ${REICHWEITE_MOD})) else p.data end,
-              md5('resume' || g), current_date, current_date, current_date
+              md5('resume' || g), current_date, current_date, current_date, true
        from generate_series($3::int, $4::int) g join bench_pool p on p.idx = (g::bigint * ${STEP}) % ${P}
        order by g`,
       [plan.surveyId, plan.versionId, lo, hi],

@@ -103,8 +103,15 @@ export const responses = pgTable(
       .notNull()
       .default(sql`current_date`),
     completedOn: date({ mode: 'string' }),
+    /** Whether this complete response has been folded into answer_counts / open_texts yet. */
+    counted: boolean().notNull().default(false),
   },
-  (t) => [index().on(t.surveyId, t.status), index().on(t.linkId)],
+  (t) => [
+    index().on(t.surveyId, t.status),
+    index().on(t.linkId),
+    // The fold finds complete responses that are not yet counted without scanning the rest.
+    index('responses_uncounted_index').on(t.seq).where(sql`status = 'complete' and not counted`),
+  ],
 );
 
 /**

@@ -6,7 +6,7 @@ import type { AggregatedData } from '../../analysis/types.ts';
 import type { Catalogue, CatalogueQuestion } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
 import { answerCounts, links, openTexts } from '../db/schema.ts';
-import { BASE_VARIABLE } from './responses.ts';
+import { BASE_VARIABLE, foldPending } from './counts.ts';
 import { catalogues } from './surveys.ts';
 
 export interface AggregateFilters {
@@ -24,6 +24,8 @@ function linkFilter(f: AggregateFilters): SQL[] {
 }
 
 export async function loadAggregates(db: Db, surveyId: number, filters: AggregateFilters = {}): Promise<AggregatedData> {
+  // Count what arrived since the last fold, so every report is exact at the moment it is read.
+  await foldPending(db, { surveyId });
   const where = linkFilter(filters);
   const limit = filters.textLimit ?? 500;
   const grouped = await db

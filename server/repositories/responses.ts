@@ -1,56 +1,16 @@
-// Responses: stored only after validation, idempotent by client-supplied uuid, and counted into
-// `answer_counts` / `open_texts` in the same transaction when they become complete — so a 201
-// means both the answer and its contribution to every report are committed.
+// Responses: stored only after validation and idempotent by client-supplied uuid; a 201 means
+// the answer is committed. Complete responses are folded into the report counts afterwards
+// (server/repositories/counts.ts), so submissions never queue on shared count rows.
 import { and, eq, sql } from 'drizzle-orm';
-import { extractOpenTexts, extractValues } from '../../analysis/extract.ts';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
-import { answerCounts, openTexts, responses, surveyVersions } from '../db/schema.ts';
+import { responses, surveyVersions } from '../db/schema.ts';
 import { audit } from './audit.ts';
+import { applyCounts } from './counts.ts';
 import { randomToken, sha256 } from './links.ts';
 import { enqueueWebhook } from './webhooks.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
-/** The pseudo-variable that counts complete responses per link: the base of every report. */
-export const BASE_VARIABLE = '_n';
-
-interface Contribution {
-  surveyId: number;
-  linkId: number;
-  responseId: string;
-  catalogue: Catalogue;
-  data: Record<string, unknown>;
-}
-
-/** Adds (+1) or removes (−1) one complete response's values from the maintained counts. */
-async function applyCounts(tx: Tx, c: Contribution, sign: 1 | -1): Promise<void> {
-  const tally = new Map<string, { variable: string; value: string; n: number }>();
-  for (const v of [{ variable: BASE_VARIABLE, value: '1' }, ...extractValues(c.catalogue, c.data)]) {
-    const key = `${v.variable}\u0000${v.value}`;
-    const entry = tally.get(key) ?? { variable: v.variable, value: v.value, n: 0 };
-    entry.n += sign;
-    tally.set(key, entry);
-  }
-  // A fixed order keeps concurrent transactions from deadlocking on the same count rows.
-  const rows = [...tally.values()]
-    .sort((a, b) => (a.variable === b.variable ? (a.value < b.value ? -1 : 1) : a.variable < b.variable ? -1 : 1))
-    .map((r) => ({ surveyId: c.surveyId, linkId: c.linkId, ...r }));
-  await tx
-    .insert(answerCounts)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [answerCounts.surveyId, answerCounts.linkId, answerCounts.variable, answerCounts.value],
-      set: { n: sql`${answerCounts.n} + excluded.n` },
-    });
-  if (sign < 0) {
-    await tx.delete(answerCounts).where(and(eq(answerCounts.surveyId, c.surveyId), eq(answerCounts.linkId, c.linkId), sql`${answerCounts.n} <= 0`));
-    return;
-  }
-  const texts = extractOpenTexts(c.catalogue, c.data);
-  if (texts.length)
-    await tx.insert(openTexts).values(texts.map((t) => ({ responseId: c.responseId, surveyId: c.surveyId, linkId: c.linkId, ...t })));
-}
 
 export interface NewResponse {
   id: string;
@@ -85,10 +45,7 @@ export async function insertResponse(db: Db, r: NewResponse): Promise<{ created:
       .onConflictDoNothing({ target: responses.id })
       .returning({ id: responses.id });
     if (inserted.length === 0) return { created: false };
-    if (r.complete) {
-      await applyCounts(tx, { surveyId: r.surveyId, linkId: r.link.id, responseId: r.id, catalogue: r.catalogue, data: r.data }, 1);
-      await enqueueWebhook(tx, r.surveyId, r.id);
-    }
+    if (r.complete) await enqueueWebhook(tx, r.surveyId, r.id);
     return { created: true, resumeKey };
   });
 }
@@ -130,10 +87,7 @@ export async function updateResponse(
         completedOn: update.complete ? sql`current_date` : null,
       })
       .where(eq(responses.id, id));
-    if (update.complete) {
-      await applyCounts(tx, { surveyId: current.surveyId, linkId: current.linkId, responseId: id, catalogue: update.catalogue, data: update.data }, 1);
-      await enqueueWebhook(tx, current.surveyId, id);
-    }
+    if (update.complete) await enqueueWebhook(tx, current.surveyId, id);
     return 'updated';
   });
 }
@@ -149,8 +103,9 @@ export async function eraseResponse(db: Db, id: string, actor: string, resumeKey
       .where(where)
       .for('update');
     if (!row) return false;
-    if (row.r.status === 'complete')
-      await applyCounts(tx, { surveyId: row.r.surveyId, linkId: row.r.linkId, responseId: id, catalogue: row.catalogue as Catalogue, data: row.r.data as Record<string, unknown> }, -1);
+    // Only a response already folded into the counts has anything to take back.
+    if (row.r.status === 'complete' && row.r.counted)
+      await applyCounts(tx, [{ surveyId: row.r.surveyId, linkId: row.r.linkId, responseId: id, catalogue: row.catalogue as Catalogue, data: row.r.data as Record<string, unknown> }], -1);
     await tx.delete(responses).where(eq(responses.id, id));
     await audit(tx, actor, 'response.erase', `response:${id}`, { surveyId: row.r.surveyId });
     return true;

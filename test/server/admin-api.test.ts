@@ -120,6 +120,7 @@ t.test('responses are listed by cursor, filtered by status and date, and streame
 });
 
 const countOf = async (variable: string, value: string) => {
+  await app.counts.fold();
   const rows = await app.db
     .select({ n: sql<number>`coalesce(sum(${answerCounts.n}), 0)::int` })
     .from(answerCounts)

@@ -75,6 +75,7 @@ t.test(`the .sav export opens in PSPP and its frequencies equal the report count
   const syntax = `SET TNUMBERS=VALUES.\nGET FILE='${file}'.\nFREQUENCIES /VARIABLES=${checked.map((k) => k.replace('.', '_')).join(' ')}.\n`;
   const output = pspp(syntax);
   t.notMatch(output, /error|warning/i, 'PSPP reads the file without errors or warnings');
+  await app.counts.fold();
   for (const key of checked) {
     const col = columns.find((c) => c.key === key);
     if (!col) throw new Error(`no column for ${key}`);

@@ -53,6 +53,8 @@ t.test('a complete valid response is stored with segment and label from the link
   t.same(row.data, { org: 'verband', channels: ['web'], satisfaction: 4 });
   t.notOk('ip' in row || 'userAgent' in row, 'no address or user agent column');
   t.match(row.createdOn, /^\d{4}-\d{2}-\d{2}$/, 'only the date is kept');
+  await app.counts.fold(); // the background job counts it within a second; here, at once
+  t.equal((await stored(id)).counted, true, 'folded into the report counts');
   const counts = await app.db.select().from(answerCounts).where(eq(answerCounts.linkId, link.id));
   const find = (variable: string, value: string) => counts.find((c) => c.variable === variable && c.value === value)?.n;
   t.equal(find('_n', '1'), 1, 'base counted');
@@ -128,6 +130,7 @@ t.test('a respondent erases their own response with the resume key and its count
   const id = randomUUID();
   const res = await post({ id, complete: true, data: { org: 'kammer', satisfaction: 5 } });
   const key = res.json().resumeKey as string;
+  await app.counts.fold();
   const before = (await app.db.select().from(answerCounts).where(eq(answerCounts.linkId, link.id))).find((c) => c.variable === 'satisfaction' && c.value === '5')?.n ?? 0;
   t.equal((await app.inject({ method: 'DELETE', url: `/api/v1/responses/${id}`, headers: { 'x-resume-key': 'falsch' } })).statusCode, 404);
   t.equal((await app.inject({ method: 'DELETE', url: `/api/v1/responses/${id}`, headers: { 'x-resume-key': key } })).statusCode, 204);

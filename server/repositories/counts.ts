@@ -1,0 +1,94 @@
+// The counts reports read: answer_counts (per survey, link, variable and value) and open_texts.
+// Submitting a response only inserts it; complete responses are folded into the counts in
+// batches, by a background worker every second and by every report read before it reads, so
+// reports stay exact while concurrent submissions never queue on the same count rows.
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { extractOpenTexts, extractValues } from '../../analysis/extract.ts';
+import type { Catalogue } from '../../surveys/types.ts';
+import type { Db } from '../db/client.ts';
+import { answerCounts, openTexts, responses, surveyVersions } from '../db/schema.ts';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** The pseudo-variable that counts complete responses per link: the base of every report. */
+export const BASE_VARIABLE = '_n';
+
+export interface Contribution {
+  surveyId: number;
+  linkId: number;
+  responseId: string;
+  catalogue: Catalogue;
+  data: Record<string, unknown>;
+}
+
+const ROWS_PER_STATEMENT = 5000;
+
+/** Adds (+1) or removes (−1) complete responses' values from the counts, in one pass. */
+export async function applyCounts(tx: Tx, contributions: readonly Contribution[], sign: 1 | -1): Promise<void> {
+  const tally = new Map<string, { surveyId: number; linkId: number; variable: string; value: string; n: number }>();
+  for (const c of contributions) {
+    for (const v of [{ variable: BASE_VARIABLE, value: '1' }, ...extractValues(c.catalogue, c.data)]) {
+      const key = `${c.surveyId}\u0000${c.linkId}\u0000${v.variable}\u0000${v.value}`;
+      const entry = tally.get(key) ?? { surveyId: c.surveyId, linkId: c.linkId, variable: v.variable, value: v.value, n: 0 };
+      entry.n += sign;
+      tally.set(key, entry);
+    }
+  }
+  // A fixed order keeps concurrent writers from deadlocking on the same count rows.
+  const keys = [...tally.keys()].sort();
+  for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
+    const rows = keys.slice(i, i + ROWS_PER_STATEMENT).map((k) => tally.get(k) as NonNullable<ReturnType<typeof tally.get>>);
+    await tx
+      .insert(answerCounts)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [answerCounts.surveyId, answerCounts.linkId, answerCounts.variable, answerCounts.value],
+        set: { n: sql`${answerCounts.n} + excluded.n` },
+      });
+  }
+  if (sign < 0) {
+    for (const c of contributions)
+      await tx.delete(answerCounts).where(and(eq(answerCounts.surveyId, c.surveyId), eq(answerCounts.linkId, c.linkId), sql`${answerCounts.n} <= 0`));
+    return;
+  }
+  const texts = contributions.flatMap((c) => extractOpenTexts(c.catalogue, c.data).map((t) => ({ responseId: c.responseId, surveyId: c.surveyId, linkId: c.linkId, ...t })));
+  for (let i = 0; i < texts.length; i += ROWS_PER_STATEMENT) await tx.insert(openTexts).values(texts.slice(i, i + ROWS_PER_STATEMENT));
+}
+
+/**
+ * Folds complete, not yet counted responses into the counts, `batch` at a time, until none
+ * are left (bounded by `maxBatches`). Rows another folder holds are skipped, not waited for.
+ * Returns how many responses were counted.
+ */
+export async function foldPending(db: Db, options: { surveyId?: number; batch?: number; maxBatches?: number } = {}): Promise<number> {
+  const batch = options.batch ?? 2000;
+  const catalogues = new Map<number, Catalogue>();
+  let total = 0;
+  for (let round = 0; round < (options.maxBatches ?? 1000); round++) {
+    const folded = await db.transaction(async (tx) => {
+      const pending = await tx
+        .select({ id: responses.id, surveyId: responses.surveyId, linkId: responses.linkId, versionId: responses.versionId, data: responses.data })
+        .from(responses)
+        .where(and(eq(responses.status, 'complete'), eq(responses.counted, false), options.surveyId === undefined ? undefined : eq(responses.surveyId, options.surveyId)))
+        .orderBy(asc(responses.seq))
+        .limit(batch)
+        .for('update', { skipLocked: true });
+      if (pending.length === 0) return 0;
+      const missing = [...new Set(pending.map((p) => p.versionId))].filter((v) => !catalogues.has(v));
+      if (missing.length) {
+        const rows = await tx.select({ id: surveyVersions.id, catalogue: surveyVersions.catalogue }).from(surveyVersions).where(inArray(surveyVersions.id, missing));
+        for (const r of rows) catalogues.set(r.id, r.catalogue as Catalogue);
+      }
+      await applyCounts(
+        tx,
+        pending.map((p) => ({ surveyId: p.surveyId, linkId: p.linkId, responseId: p.id, catalogue: catalogues.get(p.versionId) as Catalogue, data: p.data as Record<string, unknown> })),
+        1,
+      );
+      await tx.update(responses).set({ counted: true }).where(inArray(responses.id, pending.map((p) => p.id)));
+      return pending.length;
+    });
+    total += folded;
+    if (folded < batch) break;
+  }
+  return total;
+}
