@@ -10,8 +10,6 @@ import { applyCounts } from './counts.ts';
 import { randomToken, sha256 } from './links.ts';
 import { enqueueWebhook } from './webhooks.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
 export interface NewResponse {
   id: string;
   surveyId: number;
