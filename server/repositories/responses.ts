@@ -4,7 +4,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
-import { responses, surveyVersions } from '../db/schema.ts';
+import { responses, surveys, surveyVersions, webhookDeliveries } from '../db/schema.ts';
 import { audit } from './audit.ts';
 import { applyCounts } from './counts.ts';
 import { randomToken, sha256 } from './links.ts';
@@ -21,31 +21,28 @@ export interface NewResponse {
   locale: string;
 }
 
-/** Stores a validated response. `created: false` is a replay of an id already stored. */
+/**
+ * Stores a validated response. `created: false` is a replay of an id already stored. One
+ * statement, so one round trip: the response and, for a complete one on a survey with a
+ * webhook, its outbox row commit together.
+ */
 export async function insertResponse(db: Db, r: NewResponse): Promise<{ created: boolean; resumeKey?: string }> {
   const resumeKey = randomToken();
-  return db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(responses)
-      .values({
-        id: r.id,
-        surveyId: r.surveyId,
-        versionId: r.versionId,
-        linkId: r.link.id,
-        segment: r.link.segment,
-        linkLabel: r.link.label,
-        status: r.complete ? 'complete' : 'partial',
-        locale: r.locale,
-        data: r.data,
-        resumeKeyHash: sha256(resumeKey),
-        completedOn: r.complete ? sql`current_date` : null,
-      })
-      .onConflictDoNothing({ target: responses.id })
-      .returning({ id: responses.id });
-    if (inserted.length === 0) return { created: false };
-    if (r.complete) await enqueueWebhook(tx, r.surveyId, r.id);
-    return { created: true, resumeKey };
-  });
+  const status = r.complete ? 'complete' : 'partial';
+  const result = (await db.execute(sql`
+    with inserted as (
+      insert into ${responses} (id, survey_id, version_id, link_id, segment, link_label, status, locale, data, resume_key_hash, completed_on)
+      values (${r.id}, ${r.surveyId}, ${r.versionId}, ${r.link.id}, ${r.link.segment}, ${r.link.label}, ${status}, ${r.locale},
+              ${JSON.stringify(r.data)}::jsonb, ${sha256(resumeKey)}, ${r.complete ? sql`current_date` : sql`null`})
+      on conflict (id) do nothing
+      returning id, survey_id, status
+    ), hook as (
+      insert into ${webhookDeliveries} (survey_id, response_id)
+      select s.id, i.id from inserted i join ${surveys} s on s.id = i.survey_id
+      where i.status = 'complete' and s.webhook_url is not null
+    )
+    select id from inserted`)) as unknown as { rows: unknown[] };
+  return result.rows.length === 0 ? { created: false } : { created: true, resumeKey };
 }
 
 /** A response found by id and resume key, with its version's definition and catalogue. */

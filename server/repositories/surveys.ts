@@ -109,10 +109,10 @@ export async function listSurveys(db: Db) {
   return rows;
 }
 
-/** The newest version of a survey: new responses are given this one. */
+/** The newest version of a survey: new responses are given this one. (Id and number only: the definition is large.) */
 export async function latestVersion(db: Db, surveyId: number) {
   const [v] = await db
-    .select()
+    .select({ id: surveyVersions.id, version: surveyVersions.version })
     .from(surveyVersions)
     .where(eq(surveyVersions.surveyId, surveyId))
     .orderBy(desc(surveyVersions.version))
