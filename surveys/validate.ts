@@ -10,7 +10,8 @@
 import { Model, settings } from 'survey-core';
 import 'survey-core/i18n/german';
 import { compileValidator } from './compile.ts';
-import { type AnyQ, checkShape, checkText, maxLengthOf, type Msg } from './shape.ts';
+import { shapePhase } from './compiled/shape-phase.ts';
+import type { AnyQ } from './shape.ts';
 
 export type Locale = 'de' | 'en';
 export type ValidationError = { question: string; message: string };
@@ -34,40 +35,8 @@ export function createReferenceValidator(json: unknown): Validator {
   const model = new Model(json);
   const suffix = settings.commentSuffix;
   const questions = model.getAllQuestions(false, false, false) as AnyQ[];
-  const byValueName = new Map<string, AnyQ>();
-  for (const q of questions) if (!byValueName.has(q.getValueName())) byValueName.set(q.getValueName(), q);
-  const hasCommentKey = (q: AnyQ) => q.hasOther || q.hasComment;
-
-  function shapeErrors(data: Data, locale: Locale): { errors: ValidationError[]; clean: Data } {
-    const errors: ValidationError[] = [];
-    const clean: Data = {};
-    const fail = (question: string, m: Msg) => errors.push({ question, message: m[locale] });
-    for (const [key, value] of Object.entries(data)) {
-      if (value === null || value === undefined) continue; // "no answer"
-      const q = byValueName.get(key);
-      if (q) {
-        if (q.getType() === 'expression') continue; // recomputed below, never trusted
-        const m = checkShape(q, value);
-        if (m) fail(q.name, m);
-        else clean[key] = value;
-        continue;
-      }
-      const base = key.endsWith(suffix) ? byValueName.get(key.slice(0, -suffix.length)) : undefined;
-      if (base && hasCommentKey(base)) {
-        const m = checkText(value, maxLengthOf(base));
-        if (m) fail(base.name, m);
-        else clean[key] = value;
-      } else if (base) {
-        fail(key, {
-          de: `„${key}“ ist nicht erlaubt: die Frage hat kein Feld für eigene Angaben.`,
-          en: `"${key}" is not allowed: the question has no field for own text.`,
-        });
-      } else {
-        fail(key, { de: `Die Umfrage kennt keine Frage „${key}“.`, en: `The survey has no question "${key}".` });
-      }
-    }
-    return { errors, clean };
-  }
+  // The same shape phase as the compiled validator's, so both refuse exactly the same keys and values.
+  const shapeErrors = shapePhase(questions);
 
   /** Loads `data` into the model and removes answers survey-core would not show; repeats until stable. */
   function strip(data: Data): Data {

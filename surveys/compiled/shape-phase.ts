@@ -1,4 +1,4 @@
-// The shape phase of surveys/validate.ts, over a compiled plan: refuse unknown keys and wrongly
+// The shape phase shared by the compiled validator and the survey-core reference (validate.ts): refuse unknown keys and wrongly
 // shaped values (surveys/shape.ts), drop nulls and client-sent expression values.
 import { settings } from 'survey-core';
 import { type AnyQ, checkShape, checkText, maxLengthOf, type Msg } from '../shape.ts';
