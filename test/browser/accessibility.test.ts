@@ -1,8 +1,8 @@
 // WCAG 2.1 AA on the respondent page, checked by axe-core inside Debian's Chromium: the demo
 // survey's first page, its second page, and the phone-sized viewport.
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import t from 'tap';
+import { launchChromium } from '../helpers/browser.ts';
 import { buildWeb } from '../../web/build.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { seedLink, seedSurvey } from '../helpers/fixtures.ts';
@@ -17,11 +17,7 @@ const survey = await seedSurvey(app, 'om-partner-befragung', demo);
 const link = await seedLink(app, survey.surveyId, { segment: 'sme' });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchChromium();
 t.teardown(async () => {
   await browser.close();
   await cleanup();

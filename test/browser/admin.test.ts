@@ -3,8 +3,9 @@
 // log out. Screenshots go to test/artifacts/ (git-ignored).
 //   npx tap test/browser/admin.test.ts
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import t from 'tap';
+import { launchChromium } from '../helpers/browser.ts';
 import { buildWeb } from '../../web/build.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
 import { researcherHeaders, seedSurvey } from '../helpers/fixtures.ts';
@@ -20,11 +21,7 @@ await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-const browser: Browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser: Browser = await launchChromium();
 t.teardown(async () => {
   await browser.close();
   await cleanup();

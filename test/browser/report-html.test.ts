@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import t from 'tap';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
@@ -22,10 +23,10 @@ const analyze = await runCli(['analyze', '--survey', 'om-partner-befragung', '--
 if (analyze.code !== 0) throw new Error(`befund analyze failed: ${analyze.stderr}`);
 
 const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
+  executablePath: CHROMIUM_PATH,
   headless: true,
   locale: 'de-DE',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: CHROMIUM_ARGS,
 });
 t.teardown(async () => {
   await browser.close();

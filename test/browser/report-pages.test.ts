@@ -8,8 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import t from 'tap';
+import { launchChromium } from '../helpers/browser.ts';
 import { formatNumber } from '../../analysis/format.ts';
 import { links } from '../../server/db/schema.ts';
 import { insertResponse } from '../../server/repositories/responses.ts';
@@ -52,11 +53,7 @@ await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-const browser: Browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser: Browser = await launchChromium();
 t.teardown(async () => {
   await browser.close();
   await cleanup();
