@@ -141,6 +141,19 @@ function reportCharts(report: ReportModel, locale: Locale) {
 const notFound = (reply: FastifyReply) => reply.code(404).header('cache-control', 'no-store').send({ message: 'Nicht gefunden' });
 const fileName = (l: Loaded, ext: string) => `${l.slug}-${l.audience}${l.query.segment.length + l.query.label.length ? '-gefiltert' : ''}.${ext}`;
 
+/** Server-rendered SVGs of first charts, by spec: the same data gives the same spec. */
+const firstSvgs = new Map<string, string>();
+async function firstChartSvg(spec: Parameters<typeof renderSvg>[0], locale: Locale): Promise<string> {
+  const key = `${locale}:${JSON.stringify(spec)}`;
+  let svg = firstSvgs.get(key);
+  if (svg === undefined) {
+    svg = await renderSvg(spec, locale);
+    firstSvgs.set(key, svg);
+    if (firstSvgs.size > CACHE_ENTRIES) firstSvgs.delete(firstSvgs.keys().next().value as string);
+  }
+  return svg;
+}
+
 function pageOptions(l: Loaded): ReportPageOptions {
   return { locale: l.locale, mode: 'screen', slug: l.slug, audience: l.audience, query: l.query, report: l.report, error: l.error, fallbackTitle: l.profile.title, options: l.options };
 }
@@ -152,8 +165,10 @@ const reportPages: FastifyPluginAsyncZod = async (app) => {
     const l = await load(app, request);
     reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8');
     if (!l) return reply.code(404).send(renderNotFoundPage());
-    const chartIds = l.report ? reportCharts(l.report, l.locale).map((c) => c.id) : [];
-    return reply.code(l.status).send(renderReportPage({ ...pageOptions(l), chartIds }));
+    const charts = l.report ? reportCharts(l.report, l.locale) : [];
+    // The first chart comes as SVG inside the page, so it is visible before the script has loaded.
+    const svgs = charts.length ? { [charts[0].id]: await firstChartSvg(charts[0].spec, l.locale) } : {};
+    return reply.code(l.status).send(renderReportPage({ ...pageOptions(l), chartIds: charts.map((c) => c.id), svgs }));
   });
 
   app.get('/reports/:slug/:audience/data.json', { schema }, async (request, reply) => {

@@ -52,7 +52,7 @@ export interface ReportPageOptions {
   options: { segments: { value: string; label: LocalizedText }[]; labels: string[] };
   /** Screen mode: the ids of the charts the page draws (see analysis/charts chartsFor). */
   chartIds?: string[];
-  /** Print mode: chart id → SVG markup. */
+  /** Print mode: chart id → SVG markup. Screen mode: the charts drawn on the server before the script runs. */
   svgs?: Record<string, string>;
   /** Print mode: the stylesheet, inlined. */
   css?: string;
@@ -150,7 +150,8 @@ function questionHtml(q: QuestionResult, r: ReportModel, o: ReportPageOptions, t
   for (const id of [q.name, `${q.name}.segments`]) {
     if (o.mode === 'print' && o.svgs?.[id]) parts.push(`<figure class="chart">${o.svgs[id]}</figure>`);
     else if (o.mode === 'screen' && chartIds.has(id))
-      parts.push(`<figure class="chart" data-chart="${esc(id)}"><div class="vis"><p class="loading">${esc(w.loading)}</p></div></figure>`);
+      // A server-rendered SVG (the first chart) shows at once; report.js replaces it with the interactive one.
+      parts.push(`<figure class="chart" data-chart="${esc(id)}"><div class="vis">${o.svgs?.[id] ?? `<p class="loading">${esc(w.loading)}</p>`}</div></figure>`);
   }
   for (const note of q.notes ?? []) parts.push(`<p class="note">${linked(tr(note, l), terms)}</p>`);
   for (const line of testLines(q, l)) parts.push(`<p class="test"><strong>${esc(w.test)}:</strong> ${linked(line, terms)}</p>`);
