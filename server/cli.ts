@@ -25,11 +25,12 @@ Befehle:
   serve                         Server starten (wie npm start)
   survey add FILE [--slug S]    Umfrage importieren
   survey list                   Umfragen auflisten
-  link create --survey S --audience A [--label L] [--max N] [--opens ISO] [--closes ISO]
-  token create --role researcher|admin [--name N]
-  analyze --survey S [--audience A|all] --out DIR [--format json,svg,html,csv]
-  export --survey S --format csv|xlsx|sav|json --out FILE
-  demo [--responses N]          Demo-Umfrage mit synthetischen Antworten füllen
+  survey set S [--retention-days N|none] [--archive|--unarchive] [--webhook URL|none]
+  link create --survey S --audience A [--label L] [--max N] [--opens ISO] [--closes ISO] [--one-per-browser]
+  token create --role researcher|admin [--name N]    (auch: token list, token revoke ID)
+  analyze --survey S [--audience A|all] --out DIR [--format json,svg,html,csv] [--min-group N] [--locale de|en]
+  export --survey S --format csv|xlsx|sav|json --out FILE [--labels codes|text] [--status complete|all] [--locale de|en]
+  demo [--responses N] [--survey S] [--seed N]   Umfrage mit synthetischen Antworten füllen
   purge                         Antworten nach Ablauf der Aufbewahrungsfrist löschen
   run SCRIPT.ts                 Ein eigenes Auswertungsskript ausführen
 
