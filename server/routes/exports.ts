@@ -2,10 +2,10 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { httpError } from '../errors.ts';
+import { surveyOr404 } from './common.ts';
 import { CONTENT_TYPES, EXTENSIONS, FORMATS, prepareExport } from '../export/index.ts';
 import { audit } from '../repositories/audit.ts';
-import { findSurvey, SLUG_PATTERN } from '../repositories/surveys.ts';
+import { SLUG_PATTERN } from '../repositories/surveys.ts';
 
 const Message = z.object({ message: z.string() });
 const Errors = { 400: Message, 401: Message, 403: Message, 404: Message };
@@ -21,11 +21,6 @@ const ExportQuery = z.object({
 
 const exportsRoutes: FastifyPluginAsyncZod = async (app) => {
   const researcher = { preHandler: app.requireRole('researcher') };
-  async function surveyOr404(slug: string) {
-    const survey = await findSurvey(app.db, slug);
-    if (!survey) throw httpError(404, `Die Umfrage "${slug}" gibt es nicht`);
-    return survey;
-  }
 
   app.get(
     '/api/v1/surveys/:slug/export',
@@ -40,7 +35,7 @@ const exportsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const survey = await surveyOr404(request.params.slug);
+      const survey = await surveyOr404(app.db, request.params.slug);
       const q = request.query;
       const job = await prepareExport(app.db, survey, q);
       const actor = `token:${request.actor?.id}`;
@@ -70,7 +65,7 @@ const exportsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['exports'], summary: 'Das Codebuch zum Export (CSV)', params: SlugParams, querystring: ExportQuery.pick({ locale: true }), response: { 200: File, ...Errors } },
     },
     async (request, reply) => {
-      const survey = await surveyOr404(request.params.slug);
+      const survey = await surveyOr404(app.db, request.params.slug);
       const job = await prepareExport(app.db, survey, { format: 'csv', labels: 'codes', status: 'complete', locale: request.query.locale });
       return reply
         .header('content-type', CONTENT_TYPES.csv)

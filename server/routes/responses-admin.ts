@@ -8,8 +8,9 @@ import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { responses, surveyVersions } from '../db/schema.ts';
 import { httpError } from '../errors.ts';
+import { surveyOr404 } from './common.ts';
 import { eraseResponse } from '../repositories/responses.ts';
-import { findSurvey, SLUG_PATTERN } from '../repositories/surveys.ts';
+import { SLUG_PATTERN } from '../repositories/surveys.ts';
 
 const Message = z.object({ message: z.string() });
 const SlugParams = z.object({ slug: z.string().regex(SLUG_PATTERN) });
@@ -62,11 +63,6 @@ function page(db: Db, surveyId: number, filter: z.infer<typeof Filter>, after: n
 
 const responsesAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   const researcher = { preHandler: app.requireRole('researcher') };
-  async function surveyOr404(slug: string) {
-    const survey = await findSurvey(app.db, slug);
-    if (!survey) throw httpError(404, `Die Umfrage "${slug}" gibt es nicht`);
-    return survey;
-  }
 
   app.get(
     '/api/v1/surveys/:slug/responses',
@@ -81,7 +77,7 @@ const responsesAdminRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const survey = await surveyOr404(request.params.slug);
+      const survey = await surveyOr404(app.db, request.params.slug);
       const q = request.query;
       const rows = await page(app.db, survey.id, q, q.after, q.limit + 1);
       const more = rows.length > q.limit;
@@ -97,7 +93,7 @@ const responsesAdminRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['responses'], summary: 'Alle Antworten als NDJSON, gestreamt', params: SlugParams, querystring: Filter, response: { 200: z.any().describe('NDJSON: eine Antwort je Zeile'), 400: Message, 401: Message, 403: Message, 404: Message } },
     },
     async (request, reply) => {
-      const survey = await surveyOr404(request.params.slug);
+      const survey = await surveyOr404(app.db, request.params.slug);
       const filter = request.query;
       async function* lines() {
         let after = 0;

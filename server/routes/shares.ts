@@ -3,8 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAudiences } from '../../analysis/profiles/index.ts';
 import { httpError } from '../errors.ts';
+import { surveyOr404 } from './common.ts';
 import { createShare, listShares, revokeShare, shareUrl } from '../repositories/shares.ts';
-import { findSurvey, SLUG_PATTERN } from '../repositories/surveys.ts';
+import { SLUG_PATTERN } from '../repositories/surveys.ts';
 
 const Message = z.object({ message: z.string() });
 const SlugParams = z.object({ slug: z.string().regex(SLUG_PATTERN) });
@@ -25,16 +26,11 @@ export const ShareInputSchema = z.object({
 
 const sharesRoutes: FastifyPluginAsyncZod = async (app) => {
   const researcher = { preHandler: app.requireRole('researcher') };
-  async function surveyOr404(slug: string) {
-    const survey = await findSurvey(app.db, slug);
-    if (!survey) throw httpError(404, `Die Umfrage "${slug}" gibt es nicht`);
-    return survey;
-  }
 
   app.get(
     '/api/v1/surveys/:slug/shares',
     { ...researcher, schema: { tags: ['shares'], summary: 'Freigabelinks eines Berichts (ohne Schlüssel)', params: SlugParams, response: { 200: z.object({ shares: z.array(ShareOut) }), 401: Message, 403: Message, 404: Message } } },
-    async (request) => ({ shares: await listShares(app.db, (await surveyOr404(request.params.slug)).id) }),
+    async (request) => ({ shares: await listShares(app.db, (await surveyOr404(app.db, request.params.slug)).id) }),
   );
 
   app.post(
@@ -50,7 +46,7 @@ const sharesRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const survey = await surveyOr404(request.params.slug);
+      const survey = await surveyOr404(app.db, request.params.slug);
       const share = await createShare(app.db, { surveyId: survey.id, ...request.body }, `token:${request.actor?.id}`);
       return reply.code(201).send({ ...share, url: shareUrl(app.config.publicUrl, survey.slug, share.audience, share.key) });
     },
@@ -60,7 +56,7 @@ const sharesRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/surveys/:slug/shares/:id',
     { ...researcher, schema: { tags: ['shares'], params: SlugParams.extend({ id: z.coerce.number().int() }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message } } },
     async (request, reply) => {
-      const survey = await surveyOr404(request.params.slug);
+      const survey = await surveyOr404(app.db, request.params.slug);
       if (!(await revokeShare(app.db, survey.id, request.params.id, `token:${request.actor?.id}`))) throw httpError(404, 'Freigabelink nicht gefunden oder schon widerrufen');
       return reply.code(204).send(null);
     },

@@ -2,9 +2,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { httpError } from '../errors.ts';
+import { surveyOr404 } from './common.ts';
 import { createLink, listLinks, revokeLink, SEGMENT_PATTERN } from '../repositories/links.ts';
 import { setWebhook } from '../repositories/webhooks.ts';
-import { findSurvey, importSurvey, LintError, listSurveys, listVersions, SLUG_PATTERN, updateSurveySettings } from '../repositories/surveys.ts';
+import { importSurvey, LintError, listSurveys, listVersions, SLUG_PATTERN, updateSurveySettings } from '../repositories/surveys.ts';
 
 const Message = z.object({ message: z.string() });
 const Findings = z.object({ message: z.string(), findings: z.array(z.object({ element: z.string(), message: z.string() })) });
@@ -35,11 +36,6 @@ export const LinkInputSchema = z.object({
 const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
   const researcher = { preHandler: app.requireRole('researcher') };
   const linkUrl = (token: string) => `${app.config.publicUrl}/s/${token}`;
-  async function surveyOr404(slug: string) {
-    const survey = await findSurvey(app.db, slug);
-    if (!survey) throw httpError(404, `Die Umfrage "${slug}" gibt es nicht`);
-    return survey;
-  }
 
   app.get('/api/v1/surveys', { ...researcher, schema: { tags: ['surveys'], response: { 200: z.object({ surveys: z.array(z.object({ slug: z.string(), title: z.string(), archived: z.boolean(), versions: z.number(), responses: z.number() })) }), 401: Message, 403: Message } } }, async () => ({
     surveys: await listSurveys(app.db),
@@ -63,13 +59,13 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/surveys/:slug',
     { ...researcher, schema: { tags: ['surveys'], params: SlugParams, response: { 200: z.object({ slug: z.string(), title: z.string(), versions: z.array(z.object({ version: z.number(), contentHash: z.string(), createdAt: z.date() })) }), 401: Message, 403: Message, 404: Message } } },
     async (request) => {
-      const survey = await surveyOr404(request.params.slug);
+      const survey = await surveyOr404(app.db, request.params.slug);
       return { slug: survey.slug, title: survey.title, versions: await listVersions(app.db, survey.id) };
     },
   );
 
   app.get('/api/v1/surveys/:slug/links', { ...researcher, schema: { tags: ['links'], params: SlugParams, response: { 200: z.object({ links: z.array(LinkOut) }), 401: Message, 403: Message, 404: Message } } }, async (request) => {
-    const survey = await surveyOr404(request.params.slug);
+    const survey = await surveyOr404(app.db, request.params.slug);
     return { links: (await listLinks(app.db, survey.id)).map((l) => ({ ...l, url: linkUrl(l.token) })) };
   });
 
@@ -77,7 +73,7 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/surveys/:slug/links',
     { ...researcher, schema: { tags: ['links'], params: SlugParams, body: LinkInputSchema, response: { 201: LinkOut, 401: Message, 403: Message, 404: Message } } },
     async (request, reply) => {
-      const survey = await surveyOr404(request.params.slug);
+      const survey = await surveyOr404(app.db, request.params.slug);
       const b = request.body;
       const link = await createLink(
         app.db,
@@ -92,7 +88,7 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/surveys/:slug/links/:id',
     { ...researcher, schema: { tags: ['links'], params: SlugParams.extend({ id: z.coerce.number().int() }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message } } },
     async (request, reply) => {
-      const survey = await surveyOr404(request.params.slug);
+      const survey = await surveyOr404(app.db, request.params.slug);
       if (!(await revokeLink(app.db, survey.id, request.params.id, `token:${request.actor?.id}`))) throw httpError(404, 'Link nicht gefunden');
       return reply.code(204).send(null);
     },
@@ -110,9 +106,9 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const survey = await surveyOr404(request.params.slug);
+      const survey = await surveyOr404(app.db, request.params.slug);
       await updateSurveySettings(app.db, survey.id, request.body, `token:${request.actor?.id}`);
-      const updated = await surveyOr404(request.params.slug);
+      const updated = await surveyOr404(app.db, request.params.slug);
       return { slug: updated.slug, retentionDays: updated.retentionDays, archived: updated.archivedAt !== null };
     },
   );
@@ -129,7 +125,7 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const survey = await surveyOr404(request.params.slug);
+      const survey = await surveyOr404(app.db, request.params.slug);
       return setWebhook(app.db, survey.id, request.body.url, `token:${request.actor?.id}`);
     },
   );
