@@ -16,6 +16,9 @@ export default fp(
     const { config } = opts;
     if (config.databaseUrl) {
       await app.register(fastifyPostgres, { connectionString: config.databaseUrl, max: 20 });
+      // An idle connection the server drops (restart, failover, a terminated backend) must not
+      // crash the process: pg reports it on the pool, and the pool opens a new one when needed.
+      app.pg.pool.on('error', (err) => app.log.warn({ err }, 'an idle database connection was closed by the server'));
       app.decorate('db', await usePgPool(app.pg.pool, config.databaseUrl));
       app.decorate('dbKind', 'postgres' as const);
     } else {
