@@ -89,7 +89,8 @@ export function isSuppressed(f: Figure): f is Suppressed {
 // ---- linear algebra: is a 0/1 atom vector in the span of others? ----
 const EPS = 1e-9;
 
-class Span {
+/** The linear span of published figures (Gaussian elimination): what can be derived from them. */
+export class Span {
   private rows: { pivot: number; vec: Float64Array }[] = [];
   reduce(v: Float64Array): Float64Array {
     const r = Float64Array.from(v);

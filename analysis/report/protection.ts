@@ -16,7 +16,7 @@
 // "No answer" can be a column of its own (ProtectOptions.noAnswer); reports leave it out: a skip
 // is not an answer, and protecting it hides whole groups wherever a few people skipped.
 import { listAudiences, loadProfile } from '../profiles/index.ts';
-import { type Figure, protectTable, type SuppressionGrouping, type SuppressionReason } from '../suppress.ts';
+import { type Figure, protectTable, Span, type SuppressionGrouping, type SuppressionReason } from '../suppress.ts';
 import type { AggregatedData, OpenTextRow } from '../types.ts';
 
 export interface Unit {
@@ -85,32 +85,6 @@ export class DataIndex {
 
   openTexts(variable: string): OpenTextRow[] {
     return this.texts.get(variable) ?? [];
-  }
-}
-
-// ---- span of shown figures (Gaussian elimination, as in analysis/suppress.ts) ----
-const EPS = 1e-9;
-class Span {
-  private rows: { pivot: number; vec: Float64Array }[] = [];
-  private reduce(v: Float64Array): Float64Array {
-    const r = Float64Array.from(v);
-    for (const { pivot, vec } of this.rows) {
-      const f = r[pivot];
-      if (Math.abs(f) > EPS) for (let i = 0; i < r.length; i++) r[i] -= f * vec[i];
-    }
-    return r;
-  }
-  add(v: Float64Array): void {
-    const r = this.reduce(v);
-    let pivot = -1;
-    for (let i = 0; i < r.length; i++) if (Math.abs(r[i]) > EPS && (pivot < 0 || Math.abs(r[i]) > Math.abs(r[pivot]))) pivot = i;
-    if (pivot < 0) return;
-    const f = r[pivot];
-    for (let i = 0; i < r.length; i++) r[i] /= f;
-    this.rows.push({ pivot, vec: r });
-  }
-  contains(v: Float64Array): boolean {
-    return this.reduce(v).every((x) => Math.abs(x) <= EPS);
   }
 }
 
