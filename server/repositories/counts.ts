@@ -55,9 +55,15 @@ export async function applyCounts(tx: Tx, contributions: readonly Contribution[]
   for (let i = 0; i < texts.length; i += ROWS_PER_STATEMENT) await tx.insert(openTexts).values(texts.slice(i, i + ROWS_PER_STATEMENT));
 }
 
+/** Held by whoever folds a batch: a report waits for a running batch instead of missing it. */
+const FOLD_LOCK = 7240002;
+
 /**
  * Folds complete, not yet counted responses into the counts, `batch` at a time, until none
- * are left (bounded by `maxBatches`). Rows another folder holds are skipped, not waited for.
+ * are left (bounded by `maxBatches`). One folder at a time (FOLD_LOCK): a report that reads
+ * while the background worker is in the middle of a batch waits for that batch to commit, so
+ * it sees every response; skipping the worker's rows made a report miss a whole batch. Rows
+ * locked by anything else (a response being changed or erased) are skipped, not waited for.
  * Returns how many responses were counted.
  */
 export async function foldPending(db: Db, options: { surveyId?: number; batch?: number; maxBatches?: number } = {}): Promise<number> {
@@ -66,6 +72,7 @@ export async function foldPending(db: Db, options: { surveyId?: number; batch?: 
   let total = 0;
   for (let round = 0; round < (options.maxBatches ?? 1000); round++) {
     const folded = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${FOLD_LOCK})`);
       const pending = await tx
         .select({ id: responses.id, surveyId: responses.surveyId, linkId: responses.linkId, versionId: responses.versionId, data: responses.data })
         .from(responses)
