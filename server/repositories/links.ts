@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { links, responses, surveys } from '../db/schema.ts';
+import { links, responses, surveys, surveyVersions } from '../db/schema.ts';
 import { audit } from './audit.ts';
 
 /** 144 random bits, URL-safe. */
@@ -47,9 +47,20 @@ export async function createLink(db: Db, input: LinkInput, actor = 'system'): Pr
   return link;
 }
 
+/**
+ * A link by its token, with what answering through it needs, in one round trip: its survey's
+ * slug and archive state, the survey's newest version (new responses get that one) and, only
+ * for a link with a maximum, its count of complete responses.
+ */
 export async function findLinkByToken(db: Db, token: string) {
   const [row] = await db
-    .select({ link: links, slug: surveys.slug, archivedAt: surveys.archivedAt })
+    .select({
+      link: links,
+      slug: surveys.slug,
+      archivedAt: surveys.archivedAt,
+      versionId: sql<number>`(select ${surveyVersions.id} from ${surveyVersions} where ${surveyVersions.surveyId} = ${links.surveyId} order by ${surveyVersions.version} desc limit 1)`.mapWith(Number),
+      completed: sql<number>`case when ${links.maxResponses} is null then 0 else (select count(*) from ${responses} where ${responses.linkId} = ${links.id} and ${responses.status} = 'complete') end`.mapWith(Number),
+    })
     .from(links)
     .innerJoin(surveys, eq(surveys.id, links.surveyId))
     .where(eq(links.token, token));
@@ -65,14 +76,6 @@ export function linkState(link: Link, completed: number, now = new Date(), surve
   if (link.closesAt && now >= link.closesAt) return 'closed';
   if (link.maxResponses !== null && completed >= link.maxResponses) return 'full';
   return 'open';
-}
-
-export async function completedCount(db: Db, linkId: number): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(responses)
-    .where(and(eq(responses.linkId, linkId), eq(responses.status, 'complete')));
-  return row.n;
 }
 
 export async function listLinks(db: Db, surveyId: number) {

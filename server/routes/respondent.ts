@@ -4,9 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { renderMessagePage, renderRespondentPage } from '../../web/pages/respondent.ts';
 import { httpError } from '../errors.ts';
-import { completedCount, findLinkByToken, linkState } from '../repositories/links.ts';
+import { findLinkByToken, linkState } from '../repositories/links.ts';
 import { eraseResponse, findOwnResponse, insertResponse, updateResponse } from '../repositories/responses.ts';
-import { latestVersion } from '../repositories/surveys.ts';
 
 const Message = z.object({ message: z.string() });
 const Errors = z.object({ errors: z.array(z.object({ question: z.string(), message: z.string() })) });
@@ -25,12 +24,13 @@ const CLOSED_TEXT = {
 } as const;
 
 const respondent: FastifyPluginAsyncZod = async (app) => {
+  const stateOf = (found: NonNullable<Awaited<ReturnType<typeof findLinkByToken>>>) => linkState(found.link, found.completed, new Date(), found.archivedAt !== null);
+
   /** The link and its state; 404 for an unknown token, without saying whether it ever existed. */
   async function openLink(token: string) {
     const found = await findLinkByToken(app.db, token);
     if (!found) throw httpError(404, UNKNOWN_LINK);
-    const completed = found.link.maxResponses === null ? 0 : await completedCount(app.db, found.link.id);
-    return { ...found, state: linkState(found.link, completed, new Date(), found.archivedAt !== null) };
+    return { ...found, state: stateOf(found) };
   }
 
   app.get('/s/:token', { schema: { params: TokenParams, querystring: z.object({ lang: z.string().optional() }) } }, async (request, reply) => {
@@ -39,7 +39,7 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
     const found = await findLinkByToken(app.db, token);
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
     if (!found) return reply.code(404).send(renderMessagePage({ title: 'Link ungültig', message: UNKNOWN_LINK, lang, status: 404 }));
-    const { state } = await openLink(token);
+    const state = stateOf(found);
     if (state !== 'open') return reply.code(410).send(renderMessagePage({ title: 'Befragung geschlossen', message: CLOSED_TEXT[state], lang, status: 410 }));
     return renderRespondentPage({ token, lang });
   });
@@ -48,9 +48,9 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/links/:token',
     { schema: { params: TokenParams, response: { 200: z.object({ survey: z.record(z.string(), z.unknown()), version: z.number(), audience: z.string(), locale: z.enum(['de', 'en']), oneResponsePerBrowser: z.boolean() }), 404: Message, 410: Closed } } },
     async (request, reply) => {
-      const { link, state } = await openLink(request.params.token);
+      const { link, versionId, state } = await openLink(request.params.token);
       if (state !== 'open') return reply.code(410).send({ message: CLOSED_TEXT[state], reason: state });
-      const v = await app.versions.get((await latestVersion(app.db, link.surveyId)).id);
+      const v = await app.versions.get(versionId);
       return { survey: v.definition, version: v.version, audience: link.segment, locale: 'de' as const, oneResponsePerBrowser: link.oneResponsePerBrowser };
     },
   );
@@ -59,10 +59,10 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/links/:token/responses',
     { schema: { params: TokenParams, body: Answer.extend({ id: z.uuid() }), response: { 200: z.object({ id: z.string() }), 201: z.object({ id: z.string(), resumeKey: z.string() }), 404: Message, 410: Closed, 422: Errors } } },
     async (request, reply) => {
-      const { link, state } = await openLink(request.params.token);
+      const { link, versionId, state } = await openLink(request.params.token);
       if (state !== 'open') return reply.code(410).send({ message: CLOSED_TEXT[state], reason: state });
       const { id, data, complete, locale } = request.body;
-      const v = await app.versions.get((await latestVersion(app.db, link.surveyId)).id);
+      const v = await app.versions.get(versionId);
       const verdict = v.validator.validate(data, { complete, locale });
       if (!verdict.ok) return reply.code(422).send({ errors: verdict.errors });
       const stored = await insertResponse(app.db, { id, surveyId: link.surveyId, versionId: v.id, catalogue: v.catalogue, link, data: verdict.data, complete, locale });
