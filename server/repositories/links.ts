@@ -53,7 +53,20 @@ export async function createLink(db: Db, input: LinkInput, actor = 'system'): Pr
  * for a link with a maximum, its count of complete responses.
  */
 export async function findLinkByToken(db: Db, token: string) {
-  const [row] = await db
+  let query = linkByToken.get(db);
+  if (!query) {
+    query = linkByTokenQuery(db);
+    linkByToken.set(db, query);
+  }
+  const [row] = await query.execute({ token });
+  return row;
+}
+
+// Every answer looks its link up: built once per database and prepared on the server, so
+// neither the query builder nor PostgreSQL's planner runs per request.
+const linkByToken = new WeakMap<Db, ReturnType<typeof linkByTokenQuery>>();
+function linkByTokenQuery(db: Db) {
+  return db
     .select({
       link: links,
       slug: surveys.slug,
@@ -63,8 +76,8 @@ export async function findLinkByToken(db: Db, token: string) {
     })
     .from(links)
     .innerJoin(surveys, eq(surveys.id, links.surveyId))
-    .where(eq(links.token, token));
-  return row;
+    .where(eq(links.token, sql.placeholder('token')))
+    .prepare('befund_link_by_token');
 }
 
 export type LinkState = 'open' | 'not_open' | 'closed' | 'full';
