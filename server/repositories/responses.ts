@@ -1,10 +1,10 @@
 // Responses: stored only after validation and idempotent by client-supplied uuid; a 201 means
 // the answer is committed. Complete responses are folded into the report counts afterwards
 // (server/repositories/counts.ts), so submissions never queue on shared count rows.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
-import { responses, surveys, surveyVersions, webhookDeliveries } from '../db/schema.ts';
+import { links, responses, surveys, surveyVersions, webhookDeliveries } from '../db/schema.ts';
 import { audit } from './audit.ts';
 import { applyCounts } from './counts.ts';
 import { randomToken, sha256 } from './links.ts';
@@ -27,13 +27,39 @@ export interface NewResponse {
  * webhook, its outbox row commit together.
  */
 export async function insertResponse(db: Db, r: NewResponse): Promise<{ created: boolean; resumeKey?: string }> {
+  const source = sql`select ${r.link.id}::int as id, ${r.surveyId}::int as survey_id, ${r.link.segment}::text as segment, ${r.link.label}::text as label`;
+  const stored = await insertFrom(db, source, r);
+  return { created: stored.created, resumeKey: stored.resumeKey };
+}
+
+/**
+ * Stores a validated response through a link token, in the same statement that checks the link:
+ * it must exist, be open now (not revoked, archived, before its start, after its end or full),
+ * and `versionId` must still be its survey's newest version. Otherwise nothing is stored and
+ * `linkOpen` is false, so a revocation or a new version takes effect at once, in every process,
+ * without a lookup before each insert. Segment and label come from the link row.
+ */
+export async function insertThroughLink(db: Db, token: string, r: Omit<NewResponse, 'link' | 'surveyId'>): Promise<{ linkOpen: boolean; created: boolean; resumeKey?: string }> {
+  const source = sql`
+    select l.id, l.survey_id, l.segment, l.label
+    from ${links} l join ${surveys} s on s.id = l.survey_id
+    where l.token = ${token} and l.revoked_at is null and s.archived_at is null
+      and (l.opens_at is null or l.opens_at <= now()) and (l.closes_at is null or now() < l.closes_at)
+      and (l.max_responses is null or (select count(*) from ${responses} c where c.link_id = l.id and c.status = 'complete') < l.max_responses)
+      and (select v.id from ${surveyVersions} v where v.survey_id = l.survey_id order by v.version desc limit 1) = ${r.versionId}`;
+  return insertFrom(db, source, r);
+}
+
+/** The one INSERT of a response, from `source` (one row: the link's id, survey_id, segment, label, or none). */
+async function insertFrom(db: Db, source: SQL, r: Omit<NewResponse, 'link' | 'surveyId'>): Promise<{ linkOpen: boolean; created: boolean; resumeKey?: string }> {
   const resumeKey = randomToken();
   const status = r.complete ? 'complete' : 'partial';
   const result = (await db.execute(sql`
-    with inserted as (
+    with source as (${source}), inserted as (
       insert into ${responses} (id, survey_id, version_id, link_id, segment, link_label, status, locale, data, resume_key_hash, completed_on)
-      values (${r.id}, ${r.surveyId}, ${r.versionId}, ${r.link.id}, ${r.link.segment}, ${r.link.label}, ${status}, ${r.locale},
-              ${JSON.stringify(r.data)}::jsonb, ${sha256(resumeKey)}, ${r.complete ? sql`current_date` : sql`null`})
+      select ${r.id}, source.survey_id, ${r.versionId}, source.id, source.segment, source.label, ${status}, ${r.locale},
+             ${JSON.stringify(r.data)}::jsonb, ${sha256(resumeKey)}, ${r.complete ? sql`current_date` : sql`null`}
+      from source
       on conflict (id) do nothing
       returning id, survey_id, status
     ), hook as (
@@ -41,8 +67,10 @@ export async function insertResponse(db: Db, r: NewResponse): Promise<{ created:
       select s.id, i.id from inserted i join ${surveys} s on s.id = i.survey_id
       where i.status = 'complete' and s.webhook_url is not null
     )
-    select id from inserted`)) as unknown as { rows: unknown[] };
-  return result.rows.length === 0 ? { created: false } : { created: true, resumeKey };
+    select (select count(*) from source)::int as open, (select count(*) from inserted)::int as created`)) as unknown as { rows: { open: number; created: number }[] };
+  const [row] = result.rows;
+  const created = Number(row.created) > 0;
+  return { linkOpen: Number(row.open) > 0, created, resumeKey: created ? resumeKey : undefined };
 }
 
 /** A response found by id and resume key, with its version's definition and catalogue. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { renderMessagePage, renderRespondentPage } from '../../web/pages/respondent.ts';
 import { httpError } from '../errors.ts';
 import { findLinkByToken, linkState } from '../repositories/links.ts';
-import { eraseResponse, findOwnResponse, insertResponse, updateResponse } from '../repositories/responses.ts';
+import { eraseResponse, findOwnResponse, insertThroughLink, updateResponse } from '../repositories/responses.ts';
 
 const Message = z.object({ message: z.string() });
 const Errors = z.object({ errors: z.array(z.object({ question: z.string(), message: z.string() })) });
@@ -55,19 +55,53 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  /**
+   * Links answered through recently, with the version their answers were validated against. A
+   * hit saves the lookup before the insert; it is never trusted for more than that, because
+   * `insertThroughLink` checks in the same statement that the link is still open and the
+   * version still the newest. When it is not, or a cached version refuses the answer, the
+   * answer is tried once more from a fresh lookup, so every 410 and 422 comes from the database's
+   * current state.
+   */
+  const answering = new Map<string, { versionId: number }>();
+  const ANSWERING_MAX = 10_000;
+
   app.post(
     '/api/v1/links/:token/responses',
-    { schema: { params: TokenParams, body: Answer.extend({ id: z.uuid() }), response: { 200: z.object({ id: z.string() }), 201: z.object({ id: z.string(), resumeKey: z.string() }), 404: Message, 410: Closed, 422: Errors } } },
+    { schema: { params: TokenParams, body: Answer.extend({ id: z.uuid() }), response: { 200: z.object({ id: z.string() }), 201: z.object({ id: z.string(), resumeKey: z.string() }), 404: Message, 410: Closed, 422: Errors, 503: Message } } },
     async (request, reply) => {
-      const { link, versionId, state } = await openLink(request.params.token);
-      if (state !== 'open') return reply.code(410).send({ message: CLOSED_TEXT[state], reason: state });
+      const { token } = request.params;
       const { id, data, complete, locale } = request.body;
-      const v = await app.versions.get(versionId);
-      const verdict = v.validator.validate(data, { complete, locale });
-      if (!verdict.ok) return reply.code(422).send({ errors: verdict.errors });
-      const stored = await insertResponse(app.db, { id, surveyId: link.surveyId, versionId: v.id, catalogue: v.catalogue, link, data: verdict.data, complete, locale });
-      if (!stored.created) return reply.code(200).send({ id });
-      return reply.code(201).send({ id, resumeKey: stored.resumeKey as string });
+      for (const fresh of answering.has(token) ? [false, true, true] : [true, true]) {
+        let versionId = answering.get(token)?.versionId;
+        if (fresh) {
+          const found = await openLink(token);
+          if (found.state !== 'open') {
+            answering.delete(token);
+            return reply.code(410).send({ message: CLOSED_TEXT[found.state], reason: found.state });
+          }
+          versionId = found.versionId;
+        }
+        const v = await app.versions.get(versionId as number);
+        const verdict = v.validator.validate(data, { complete, locale });
+        if (!verdict.ok) {
+          if (fresh) return reply.code(422).send({ errors: verdict.errors });
+          continue;
+        }
+        const stored = await insertThroughLink(app.db, token, { id, versionId: v.id, catalogue: v.catalogue, data: verdict.data, complete, locale });
+        if (!stored.linkOpen) {
+          answering.delete(token);
+          continue;
+        }
+        answering.delete(token);
+        answering.set(token, { versionId: v.id });
+        if (answering.size > ANSWERING_MAX) answering.delete(answering.keys().next().value as string);
+        if (!stored.created) return reply.code(200).send({ id });
+        return reply.code(201).send({ id, resumeKey: stored.resumeKey as string });
+      }
+      // The survey got new versions between lookup and insert twice in a row: nothing stored,
+      // and the page keeps the answers and offers to send them again.
+      return reply.code(503).send({ message: 'Die Befragung wurde gerade geändert. Bitte senden Sie Ihre Antworten noch einmal.' });
     },
   );
 

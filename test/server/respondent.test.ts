@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import t from 'tap';
-import { answerCounts, responses } from '../../server/db/schema.ts';
+import { answerCounts, links, responses } from '../../server/db/schema.ts';
+import { importSurvey } from '../../server/repositories/surveys.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
-import { researcherHeaders, seedLink, seedSurvey } from '../helpers/fixtures.ts';
+import { researcherHeaders, seedLink, seedSurvey, smallSurvey } from '../helpers/fixtures.ts';
 
 const { app, cleanup } = await buildTestApp();
 t.teardown(cleanup);
@@ -158,4 +159,35 @@ t.test('a revoked, full or not yet open link answers 410 and shows a closed page
   const page = await app.inject(`/s/${full.token}`);
   t.equal(page.statusCode, 410);
   t.match(page.body, /geschlossen/);
+});
+
+// The server remembers links it took answers through, but checks every answer against the
+// database in the same statement that stores it: changes made by another process count at once.
+t.test('a link revoked by another process refuses the next answer, though this one took answers through it', async (t) => {
+  const channel = await seedLink(app, survey.surveyId, { label: 'Zweiter Kanal' });
+  t.equal((await post({ id: randomUUID(), complete: true, data: { org: 'kammer' } }, channel.token)).statusCode, 201, 'answered once');
+  await app.db.update(links).set({ revokedAt: new Date() }).where(eq(links.id, channel.id)); // not through this app
+  const id = randomUUID();
+  const gone = await post({ id, complete: true, data: { org: 'verband' } }, channel.token);
+  t.equal(gone.statusCode, 410);
+  t.equal(gone.json().reason, 'closed');
+  t.notOk(await stored(id), 'nothing stored');
+});
+
+t.test('a new version imported by another process applies to the next answer at once', async (t) => {
+  const first = await seedSurvey(app, 'versioniert');
+  const channel = await seedLink(app, first.surveyId);
+  t.equal((await post({ id: randomUUID(), complete: true, data: { org: 'kammer' } }, channel.token)).statusCode, 201, 'answered against version 1');
+  const [p1, ...rest] = smallSurvey.pages;
+  const size = { type: 'radiogroup', name: 'groesse', title: 'Größe', isRequired: true, choices: ['klein', 'gross'] };
+  const second = await importSurvey(app.db, { slug: 'versioniert', definition: { ...smallSurvey, pages: [{ ...p1, elements: [...p1.elements, size] }, ...rest] } }, 'another process');
+  t.equal(second.version, 2);
+  const id = randomUUID();
+  const refused = await post({ id, complete: true, data: { org: 'kammer' } }, channel.token);
+  t.equal(refused.statusCode, 422, 'version 2 requires the new question');
+  t.same(refused.json().errors.map((e: { question: string }) => e.question), ['groesse']);
+  t.notOk(await stored(id), 'nothing stored');
+  const ok = await post({ id, complete: true, data: { org: 'kammer', groesse: 'klein' } }, channel.token);
+  t.equal(ok.statusCode, 201);
+  t.equal((await stored(id)).versionId, second.versionId, 'stored against version 2');
 });
