@@ -39,10 +39,24 @@ const ROW = { de: 'Zeile', en: 'row' };
 const COLUMN = { de: 'Spalte', en: 'column' };
 const ITEM = { de: 'Angabe', en: 'item' };
 
-export function maxLengthOf(q: AnyQ): number {
+/**
+ * A fact about a question that only its definition decides, worked out once per question
+ * object: reading survey-core properties was most of the validation time per answer.
+ */
+function perQuestion<T>(of: (q: AnyQ) => T): (q: AnyQ) => T {
+  const known = new WeakMap<AnyQ, T>();
+  return (q) => {
+    if (known.has(q)) return known.get(q) as T;
+    const value = of(q);
+    known.set(q, value);
+    return value;
+  };
+}
+
+export const maxLengthOf = perQuestion((q: AnyQ): number => {
   const own = typeof q.getMaxLength === 'function' ? q.getMaxLength() : q.maxLength;
   return typeof own === 'number' && own > 0 ? own : DEFAULT_MAX_TEXT;
-}
+});
 
 export function checkText(v: unknown, max: number): Msg | null {
   if (typeof v !== 'string') return expect.string(v);
@@ -50,7 +64,7 @@ export function checkText(v: unknown, max: number): Msg | null {
 }
 
 /** Values a choice question can store: its choices (or the source question's) plus special items. */
-export function choiceDomain(q: AnyQ): unknown[] {
+export const choiceDomain = perQuestion((q: AnyQ): readonly unknown[] => {
   const source: AnyQ | null = q.choicesFromQuestion
     ? (q.survey?.getQuestionByName(q.choicesFromQuestion) as unknown as AnyQ)
     : null;
@@ -65,9 +79,9 @@ export function choiceDomain(q: AnyQ): unknown[] {
   }
   if (q.hasOther || base.hasOther) values.push(q.otherItem?.value ?? 'other');
   return values;
-}
+});
 
-function checkChoice(q: AnyQ, v: unknown, domain: unknown[]): Msg | null {
+function checkChoice(q: AnyQ, v: unknown, domain: readonly unknown[]): Msg | null {
   if (domain.some((d) => d === v)) return null;
   // With storeOthersAsComment: false, survey-core stores the typed "other" text itself.
   if (q.hasOther && typeof q.getStoreOthersAsComment === 'function' && !q.getStoreOthersAsComment() && typeof v === 'string') {
@@ -76,7 +90,7 @@ function checkChoice(q: AnyQ, v: unknown, domain: unknown[]): Msg | null {
   return Array.isArray(v) || isPlainObject(v) ? expect.string(v) : notAllowed(v);
 }
 
-function checkMulti(q: AnyQ, v: unknown, domain: unknown[]): Msg | null {
+function checkMulti(q: AnyQ, v: unknown, domain: readonly unknown[]): Msg | null {
   if (!Array.isArray(v)) return expect.array(v);
   if (new Set(v).size !== v.length) return { de: 'Eine Antwort ist doppelt gewählt.', en: 'An answer is chosen twice.' };
   for (const item of v) {
