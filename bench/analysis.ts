@@ -3,7 +3,7 @@
 // three audience reports in-process and over the report route, against the baseline of one SQL
 // jsonb_each group-by over the same table; and the `befund analyze` command as a whole process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { createLink } from '../server/repositories/links.ts';
 import { importSurvey } from '../server/repositories/surveys.ts';
 import { appendResponses, createPoolTables, demoPool, type LoadPlan, type Sql, verifyLoad, writeCounts } from './lib/bulk.ts';
 import { forkChild } from './lib/child.ts';
-import { analysisGoals, printAnalysis, type SizeResult } from './lib/analysis-report.ts';
+import { analysisGoals, type ExportRun, printAnalysis, type SizeResult } from './lib/analysis-report.ts';
 import type { BenchResult } from './lib/report.ts';
 import { createTarget, type Kind, type Target } from './lib/target.ts';
 
@@ -75,10 +75,9 @@ async function openLoader(target: Target, poolSize: number, existing?: LoadPlan)
   return { sql: sqlClient, plan, close };
 }
 
-/** `befund analyze` as its own process: wall time and peak RSS from /usr/bin/time. */
-function runCli(env: Record<string, string>, formats: string): Promise<{ wallMs: number; peakRssMiB: number; innerMs: number }> {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'befund-bench-out-'));
-  const args = ['-f', 'BENCH_TIME %e %M', process.execPath, path.join(ROOT, 'bin', 'befund.js'), 'analyze', '--survey', SLUG, '--audience', 'all', '--out', out, '--format', formats, '--json'];
+/** A `befund` command as its own process: wall time, peak RSS (from /usr/bin/time) and its stdout. */
+function timeCommand(env: Record<string, string>, command: string[]): Promise<{ wallMs: number; peakRssMiB: number; stdout: string }> {
+  const args = ['-f', 'BENCH_TIME %e %M', process.execPath, path.join(ROOT, 'bin', 'befund.js'), ...command];
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/time', args, { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -88,13 +87,43 @@ function runCli(env: Record<string, string>, formats: string): Promise<{ wallMs:
     const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      rmSync(out, { recursive: true, force: true });
       const m = stderr.match(/BENCH_TIME ([\d.]+) (\d+)/);
-      if (code !== 0 || !m) return reject(new Error(`bench: befund analyze failed (${code}): ${stderr.slice(-500)}`));
-      resolve({ wallMs: Number(m[1]) * 1000, peakRssMiB: Math.round(Number(m[2]) / 1024), innerMs: Number((JSON.parse(stdout) as { ms: number }).ms) });
+      if (code !== 0 || !m) return reject(new Error(`bench: befund ${command[0]} failed (${code}): ${stderr.slice(-500)}`));
+      resolve({ wallMs: Number(m[1]) * 1000, peakRssMiB: Math.round(Number(m[2]) / 1024), stdout });
     });
   });
 }
+
+/** `befund analyze --audience all` as its own process. */
+async function runCli(env: Record<string, string>, formats: string): Promise<{ wallMs: number; peakRssMiB: number; innerMs: number }> {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'befund-bench-out-'));
+  try {
+    const r = await timeCommand(env, ['analyze', '--survey', SLUG, '--audience', 'all', '--out', out, '--format', formats, '--json']);
+    return { wallMs: r.wallMs, peakRssMiB: r.peakRssMiB, innerMs: Number((JSON.parse(r.stdout) as { ms: number }).ms) };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** `befund export` of every complete response in each format, as its own process: wall time, peak RSS, file size. */
+async function runExports(env: Record<string, string>): Promise<ExportRun[]> {
+  const runs: ExportRun[] = [];
+  for (const format of EXPORT_FORMATS) {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'befund-bench-export-'));
+    try {
+      process.stderr.write(`analysis: befund export --format ${format} …\n`);
+      const file = path.join(out, `export.${format}`);
+      const r = await timeCommand(env, ['export', '--survey', SLUG, '--format', format, '--out', file]);
+      runs.push({ format, wallMs: r.wallMs, peakRssMiB: r.peakRssMiB, megabytes: statSync(file).size / 1e6 });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  return runs;
+}
+const EXPORT_FORMATS = ['csv', 'xlsx', 'sav', 'json'] as const;
+/** Exports are measured at this size: the issue's "100,000 responses under 300 MB". */
+const EXPORT_AT = 100_000;
 
 async function measure(target: Target, n: number, quick: boolean, withFullCli: boolean): Promise<Omit<SizeResult, 'n' | 'loadMs' | 'verified'>> {
   const probe = await forkChild(fileURLToPath(new URL('./analysis-probe.ts', import.meta.url)), {
@@ -108,7 +137,8 @@ async function measure(target: Target, n: number, quick: boolean, withFullCli: b
   process.stderr.write('analysis: befund analyze --format json …\n');
   const cliJson = await runCli(target.env, 'json');
   const cliAll = withFullCli ? await runCli(target.env, 'json,svg,html,csv') : undefined;
-  return { probe: results, cliJson, cliAll };
+  const exports = n === EXPORT_AT ? await runExports(target.env) : undefined;
+  return { probe: results, cliJson, cliAll, exports };
 }
 
 export interface LoadState {

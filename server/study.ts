@@ -12,7 +12,7 @@ import { buildReport } from '../analysis/report/build.ts';
 import type { ReportModel } from '../analysis/report/model.ts';
 import type { AggregatedData } from '../analysis/types.ts';
 import type { Catalogue } from '../surveys/types.ts';
-import { buildApp } from './app.ts';
+import { buildCore } from './core.ts';
 import { loadConfig } from './config.ts';
 import { UserError } from './errors.ts';
 import { type AggregateFilters, loadAggregates, mergedCatalogue } from './repositories/aggregates.ts';
@@ -37,7 +37,7 @@ export interface Study {
 
 export async function openStudy(env: Record<string, string | undefined> = process.env): Promise<Study> {
   const config = loadConfig({ LOG_LEVEL: 'warn', ...env });
-  const app: FastifyInstance = await buildApp(config);
+  const app: FastifyInstance = await buildCore(config);
   await app.ready();
   const surveyId = async (slug: string) => {
     const survey = await findSurvey(app.db, slug);

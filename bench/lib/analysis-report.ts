@@ -23,6 +23,15 @@ export interface SizeResult {
   };
   cliJson: { wallMs: number; peakRssMiB: number; innerMs: number };
   cliAll?: { wallMs: number; peakRssMiB: number; innerMs: number };
+  /** `befund export` per format, at 100,000 responses only. */
+  exports?: ExportRun[];
+}
+
+export interface ExportRun {
+  format: string;
+  wallMs: number;
+  peakRssMiB: number;
+  megabytes: number;
 }
 
 export function printAnalysis(label: string, results: SizeResult[]): void {
@@ -57,6 +66,15 @@ export function printAnalysis(label: string, results: SizeResult[]): void {
       ]),
     ),
   );
+  const exported = results.filter((r) => r.exports);
+  if (exported.length)
+    console.log(
+      table(
+        `befund export, every complete response, as a process (${label}; includes start-up)`,
+        ['responses', 'format', 'wall', 'file', 'peak RSS'],
+        exported.flatMap((r) => (r.exports ?? []).map((e) => [num(r.n), e.format, ms(e.wallMs), `${e.megabytes.toFixed(0)} MB`, `${e.peakRssMiB} MiB`])),
+      ),
+    );
 }
 
 /** Cost growth: the exponent k in t ∝ n^k between the smallest and the largest size. */
@@ -79,6 +97,8 @@ export function analysisGoals(label: string, results: SizeResult[]): Goal[] {
   }
   const rss = Math.max(...results.flatMap((r) => [r.probe.peakRssMiB, r.cliJson.peakRssMiB, r.cliAll?.peakRssMiB ?? 0]));
   goals.push(goal(`${label}: peak RSS of the Node process ≤ 512 MB`, rss * 1.048576, 512, 'at most', ' MB'));
+  for (const r of results)
+    for (const e of r.exports ?? []) goals.push(goal(`${label} ${num(r.n)}: befund export --format ${e.format} peak RSS ≤ 300 MB`, e.peakRssMiB * 1.048576, 300, 'at most', ' MB'));
   const k = growthExponent(results, (r) => r.probe.pipeline.warm.totalMs);
   if (k !== undefined) {
     const span = `${num(results[0].n)}→${num(results[results.length - 1].n)}`;

@@ -2,7 +2,7 @@
 // listening socket (the same database path as the server), and --json output.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
+import { buildCore } from '../core.ts';
 import { loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
 
@@ -22,7 +22,7 @@ export function required(value: string | undefined, flag: string, usage: string)
 /** Runs `fn` with the app built from the environment's config, then closes the database. */
 export async function withApp<T>(fn: (app: FastifyInstance) => Promise<T>): Promise<T> {
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
-  const app = await buildApp(config);
+  const app = await buildCore(config);
   await app.ready();
   try {
     return await fn(app);

@@ -1,7 +1,7 @@
 // Links (collectors): one per audience / partner / channel. The segment and label of every
 // response come from its link, never from the client.
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { links, responses, surveys, surveyVersions } from '../db/schema.ts';
 import { audit } from './audit.ts';
