@@ -1,9 +1,10 @@
 // One compiled validator per survey version, built on first use and kept: building a
-// survey-core Model costs ~20 ms, validating on a cached one ~3 ms.
+// survey-core Model costs ~20 ms, validating on a cached one ~3 ms. survey-core itself is loaded
+// on first use too, so CLI commands that never validate (export, analyze, …) do not carry it.
 import { eq } from 'drizzle-orm';
 import fp from 'fastify-plugin';
-import { createValidator } from '../../../surveys/validate.ts';
 import type { Catalogue } from '../../../surveys/types.ts';
+import type { createValidator } from '../../../surveys/validate.ts';
 import { surveyVersions } from '../../db/schema.ts';
 
 type Validator = ReturnType<typeof createValidator>;
@@ -28,6 +29,7 @@ export default fp(
       const [row] = await app.db.select().from(surveyVersions).where(eq(surveyVersions.id, versionId));
       if (!row) throw new Error(`survey version ${versionId} not found`);
       const definition = row.definition as Record<string, unknown>;
+      const { createValidator } = await import('../../../surveys/validate.ts');
       return { id: row.id, version: row.version, definition, catalogue: row.catalogue as Catalogue, validator: createValidator(definition) };
     }
     app.decorate('versions', {
