@@ -1,6 +1,7 @@
 // XLSX with exceljs's streaming writer: a data sheet (rows committed one by one, no shared-string
 // table, so memory stays flat) and a codebook sheet. Text is written as text cells, which
 // spreadsheets never evaluate as formulas.
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { CODEBOOK_HEADER, type CodebookRow, codebookNotes } from './codebook.ts';
@@ -23,8 +24,11 @@ export async function writeXlsx(out: Writable, columns: ExportColumn[], rows: As
     });
     data.addRow(values).commit();
     n++;
-    // Let the zip stream drain now and then.
-    if (n % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
+    // Let the zip stream run now and then, and wait while the destination is full.
+    if (n % 500 === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (out.writableNeedDrain) await once(out, 'drain');
+    }
   }
   data.commit();
   const book = workbook.addWorksheet(options.locale === 'de' ? 'Codebuch' : 'Codebook');
