@@ -71,8 +71,8 @@ function linkByTokenQuery(db: Db) {
       link: links,
       slug: surveys.slug,
       archivedAt: surveys.archivedAt,
-      versionId: sql<number>`(select ${surveyVersions.id} from ${surveyVersions} where ${surveyVersions.surveyId} = ${links.surveyId} order by ${surveyVersions.version} desc limit 1)`.mapWith(Number),
-      completed: sql<number>`case when ${links.maxResponses} is null then 0 else (select count(*) from ${responses} where ${responses.linkId} = ${links.id} and ${responses.status} = 'complete') end`.mapWith(Number),
+      versionId: sql<number>`${newestVersionOfLink}`.mapWith(Number),
+      completed: sql<number>`case when ${links.maxResponses} is null then 0 else ${completedThroughLink} end`.mapWith(Number),
     })
     .from(links)
     .innerJoin(surveys, eq(surveys.id, links.surveyId))
@@ -80,9 +80,23 @@ function linkByTokenQuery(db: Db) {
     .prepare('befund_link_by_token');
 }
 
+// SQL over a row of `links` joined with its `surveys` row, shared by the lookup above and the
+// statement that stores an answer (`insertThroughLink`).
+
+/** The newest version of the link's survey: new answers are given this one. */
+export const newestVersionOfLink = sql`(select ${surveyVersions.id} from ${surveyVersions} where ${surveyVersions.surveyId} = ${links.surveyId} order by ${surveyVersions.version} desc limit 1)`;
+
+/** The link's complete responses. */
+const completedThroughLink = sql`(select count(*) from ${responses} where ${responses.linkId} = ${links.id} and ${responses.status} = 'complete')`;
+
+/** The SQL twin of `linkState(…) === 'open'` below: keep the two rules the same. */
+export const linkIsOpen = sql`${links.revokedAt} is null and ${surveys.archivedAt} is null
+  and (${links.opensAt} is null or ${links.opensAt} <= now()) and (${links.closesAt} is null or now() < ${links.closesAt})
+  and (${links.maxResponses} is null or ${completedThroughLink} < ${links.maxResponses})`;
+
 export type LinkState = 'open' | 'not_open' | 'closed' | 'full';
 
-/** Whether a link takes new responses now; `completed` is its count of complete responses. */
+/** Whether a link takes new responses now; `completed` is its count of complete responses. Its SQL twin is `linkIsOpen`. */
 export function linkState(link: Link, completed: number, now = new Date(), surveyArchived = false): LinkState {
   if (link.revokedAt || surveyArchived) return 'closed';
   if (link.opensAt && now < link.opensAt) return 'not_open';

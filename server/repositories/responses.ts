@@ -7,7 +7,7 @@ import type { Db } from '../db/client.ts';
 import { links, responses, surveys, surveyVersions, webhookDeliveries } from '../db/schema.ts';
 import { audit } from './audit.ts';
 import { applyCounts } from './counts.ts';
-import { randomToken, sha256 } from './links.ts';
+import { linkIsOpen, newestVersionOfLink, randomToken, sha256 } from './links.ts';
 import { enqueueWebhook } from './webhooks.ts';
 
 export interface NewResponse {
@@ -41,12 +41,9 @@ export async function insertResponse(db: Db, r: NewResponse): Promise<{ created:
  */
 export async function insertThroughLink(db: Db, token: string, r: Omit<NewResponse, 'link' | 'surveyId'>): Promise<{ linkOpen: boolean; created: boolean; resumeKey?: string }> {
   const source = sql`
-    select l.id, l.survey_id, l.segment, l.label
-    from ${links} l join ${surveys} s on s.id = l.survey_id
-    where l.token = ${token} and l.revoked_at is null and s.archived_at is null
-      and (l.opens_at is null or l.opens_at <= now()) and (l.closes_at is null or now() < l.closes_at)
-      and (l.max_responses is null or (select count(*) from ${responses} c where c.link_id = l.id and c.status = 'complete') < l.max_responses)
-      and (select v.id from ${surveyVersions} v where v.survey_id = l.survey_id order by v.version desc limit 1) = ${r.versionId}`;
+    select ${links.id} as id, ${links.surveyId} as survey_id, ${links.segment} as segment, ${links.label} as label
+    from ${links} join ${surveys} on ${surveys.id} = ${links.surveyId}
+    where ${links.token} = ${token} and ${linkIsOpen} and ${newestVersionOfLink} = ${r.versionId}`;
   return insertFrom(db, source, r);
 }
 

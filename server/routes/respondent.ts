@@ -63,7 +63,7 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
    * answer is tried once more from a fresh lookup, so every 410 and 422 comes from the database's
    * current state.
    */
-  const answering = new Map<string, { versionId: number }>();
+  const answering = new Map<string, number>(); // token → version id
   const ANSWERING_MAX = 10_000;
 
   app.post(
@@ -73,7 +73,7 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
       const { token } = request.params;
       const { id, data, complete, locale } = request.body;
       for (const fresh of answering.has(token) ? [false, true, true] : [true, true]) {
-        let versionId = answering.get(token)?.versionId;
+        let versionId = answering.get(token);
         if (fresh) {
           const found = await openLink(token);
           if (found.state !== 'open') {
@@ -94,7 +94,7 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
           continue;
         }
         answering.delete(token);
-        answering.set(token, { versionId: v.id });
+        answering.set(token, v.id);
         if (answering.size > ANSWERING_MAX) answering.delete(answering.keys().next().value as string);
         if (!stored.created) return reply.code(200).send({ id });
         return reply.code(201).send({ id, resumeKey: stored.resumeKey as string });
