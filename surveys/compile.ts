@@ -5,15 +5,12 @@
 import { Model } from 'survey-core';
 import 'survey-core/i18n/german';
 import { buildPlan, type Plan } from './compiled/plan.ts';
-import { completeErrors, settle } from './compiled/run.ts';
+import { answerErrors, choiceErrors, settle } from './compiled/run.ts';
 import { shapePhase } from './compiled/shape-phase.ts';
 import type { AnyQ } from './shape.ts';
-import type { Validator } from './validate.ts';
+import { isPlainObject, notAnObject, type Validator } from './validate.ts';
 
 type Json = Record<string, unknown>;
-
-const isPlainObject = (v: unknown): v is Json =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
 /** The compiled validator, or why the survey needs survey-core's own validator. */
 export function compile(json: unknown): { validator: Validator } | { reason: string } {
@@ -37,15 +34,13 @@ function runtime(plan: Plan, de: Model): Validator {
   const shapes = shapePhase(de.getAllQuestions(false, false, false) as AnyQ[]);
   return {
     validate(data, { complete, locale }) {
-      if (!isPlainObject(data)) {
-        const message = locale === 'en' ? 'The answers must be a JSON object.' : 'Die Antworten müssen ein JSON-Objekt sein.';
-        return { ok: false, errors: [{ question: '', message }] };
-      }
+      if (!isPlainObject(data)) return notAnObject(locale);
       const { errors, clean } = shapes(data, locale);
       if (errors.length > 0) return { ok: false, errors };
       const settled = settle(plan, clean);
-      if (!complete) return { ok: true, data: settled.data };
-      const failures = completeErrors(plan, settled.values, settled.state, locale);
+      const hidden = choiceErrors(plan, settled.values, settled.state, locale);
+      if (hidden.length > 0) return { ok: false, errors: hidden };
+      const failures = answerErrors(plan, settled.values, settled.state, locale, complete);
       return failures.length > 0 ? { ok: false, errors: failures } : { ok: true, data: settled.data };
     },
   };

@@ -23,7 +23,7 @@ const expect = {
   array: (v: unknown): Msg => ({ de: `Erwartet wird eine Liste, nicht ${show(v)}.`, en: `Expected a list, not ${show(v)}.` }),
   object: (v: unknown): Msg => ({ de: `Erwartet wird ein Objekt, nicht ${show(v)}.`, en: `Expected an object, not ${show(v)}.` }),
 };
-const notAllowed = (v: unknown): Msg => ({
+export const notAllowed = (v: unknown): Msg => ({
   de: `Der Wert ${show(v)} ist keine der möglichen Antworten.`,
   en: `The value ${show(v)} is not one of the possible answers.`,
 });
@@ -90,12 +90,35 @@ function checkChoice(q: AnyQ, v: unknown, domain: readonly unknown[]): Msg | nul
   return Array.isArray(v) || isPlainObject(v) ? expect.string(v) : notAllowed(v);
 }
 
+/** Values that must stand alone when chosen: "none", "refuse", "don't know" and choices marked isExclusive. */
+export const exclusiveValues = perQuestion((q: AnyQ): readonly unknown[] => {
+  const out: unknown[] = [];
+  for (const [flag, item] of [
+    ['showNoneItem', 'noneItem'],
+    ['showRefuseItem', 'refuseItem'],
+    ['showDontKnowItem', 'dontKnowItem'],
+  ]) {
+    if (q[flag] && q[item]) out.push(q[item].value);
+  }
+  for (const c of (q.choices ?? []) as { value: unknown; isExclusive?: boolean }[]) if (c.isExclusive) out.push(c.value);
+  return out;
+});
+
 function checkMulti(q: AnyQ, v: unknown, domain: readonly unknown[]): Msg | null {
   if (!Array.isArray(v)) return expect.array(v);
   if (new Set(v).size !== v.length) return { de: 'Eine Antwort ist doppelt gewählt.', en: 'An answer is chosen twice.' };
   for (const item of v) {
     const m = checkChoice(q, item, domain);
     if (m) return m;
+  }
+  if (v.length > 1) {
+    const alone = exclusiveValues(q).find((x) => v.includes(x));
+    if (alone !== undefined) {
+      return {
+        de: `Die Antwort ${show(alone)} schließt alle anderen aus.`,
+        en: `The answer ${show(alone)} excludes all others.`,
+      };
+    }
   }
   return null;
 }

@@ -1,17 +1,21 @@
-// Server-side validation with survey-core semantics.
+// Server-side validation with survey-core semantics. One rule for every answer:
 //
-//   data → shape checks (ours: keys, types, choices, sizes)
-//        → strip hidden and disabled answers (survey-core decides visibility, to a fixpoint)
-//        → recompute expressions
-//        → when complete: survey-core's own validate() on ONE cached Model per version
+//   data → shape checks (ours, documented: keys, types, choices, text, depth and size limits)
+//        → a FRESH survey-core Model per answer, loaded with the data
+//        → answers to hidden or disabled questions removed (survey-core decides, to a fixpoint)
+//        → choice checks on what is shown (visible choices, exclusive items)
+//        → survey-core's own validate(): every error when complete; for a partial save only the
+//          answered questions, and without "required" (an unanswered page is not an error yet)
+//        → expressions recomputed
 //
-// The Model is built once (~20 ms) and reused: clear(), then data = cleaned. Validation is
-// synchronous, so requests never interleave on the shared model.
+// A fresh Model costs a few milliseconds, but a reused one carries state from one respondent to
+// the next (a dynamic panel filled by one respondent stayed in the model for the next). The
+// compiled validator (surveys/compile.ts) gives the same verdicts without a Model where it can.
 import { Model, settings } from 'survey-core';
 import 'survey-core/i18n/german';
 import { compileValidator } from './compile.ts';
 import { shapePhase } from './compiled/shape-phase.ts';
-import type { AnyQ } from './shape.ts';
+import { type AnyQ, notAllowed } from './shape.ts';
 
 export type Locale = 'de' | 'en';
 export type ValidationError = { question: string; message: string };
@@ -21,38 +25,57 @@ export type Validator = { validate(data: unknown, options: ValidateOptions): Val
 
 type Data = Record<string, unknown>;
 const MAX_STRIP_ROUNDS = 20;
+/**
+ * survey-core error types that a partial save does not count, because the respondent may not have
+ * got there yet: required answers, every row, enough rows, and the text for "other".
+ */
+const RELAXED_WHEN_PARTIAL = new Set(['required', 'requireoneanswer', 'requiredinallrowserror', 'minrowcounterror', 'otherempty']);
+const SELECT_TYPES = new Set(['radiogroup', 'dropdown', 'checkbox', 'tagbox', 'imagepicker']);
 
-const isPlainObject = (v: unknown): v is Data =>
+export const isPlainObject = (v: unknown): v is Data =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+export function notAnObject(locale: Locale): ValidationResult {
+  const message = locale === 'en' ? 'The answers must be a JSON object.' : 'Die Antworten müssen ein JSON-Objekt sein.';
+  return { ok: false, errors: [{ question: '', message }] };
+}
 
 /** The validator for one survey version: compiled where possible (surveys/compile.ts), else survey-core's. */
 export function createValidator(json: unknown): Validator {
   return compileValidator(json) ?? createReferenceValidator(json);
 }
 
-/** The survey-core path: one cached Model per version; the reference the compiled validator is tested against. */
+/** The survey-core path: a fresh Model per answer; the reference the compiled validator is tested against. */
 export function createReferenceValidator(json: unknown): Validator {
-  const model = new Model(json);
+  // Only definitions are read from this Model (names, choices, rate values); it never holds answers.
+  const template = new Model(json);
+  const shapeErrors = shapePhase(template.getAllQuestions(false, false, false) as AnyQ[]);
+  return {
+    validate(data, { complete, locale }) {
+      if (!isPlainObject(data)) return notAnObject(locale);
+      const { errors, clean } = shapeErrors(data, locale);
+      if (errors.length > 0) return { ok: false, errors };
+      const model = new Model(json);
+      if (model.locale !== locale) model.locale = locale;
+      const questions = model.getAllQuestions(false, false, false) as AnyQ[];
+      const stripped = strip(model, questions, clean);
+      const choiceErrors = shownChoiceErrors(questions, stripped, locale);
+      if (choiceErrors.length > 0) return { ok: false, errors: choiceErrors };
+      const failures = surveyCoreErrors(model, questions, complete);
+      return failures.length > 0 ? { ok: false, errors: failures } : { ok: true, data: withExpressions(questions, stripped) };
+    },
+  };
+}
+
+const shown = (q: AnyQ) => q.isVisible && q.isParentVisible && !q.isReadOnly;
+
+/** Loads `data` into the model and removes answers survey-core would not show; repeats until stable. */
+function strip(model: Model, questions: AnyQ[], data: Data): Data {
   const suffix = settings.commentSuffix;
-  const questions = model.getAllQuestions(false, false, false) as AnyQ[];
-  // The same shape phase as the compiled validator's, so both refuse exactly the same keys and values.
-  const shapeErrors = shapePhase(questions);
-
-  /** Loads `data` into the model and removes answers survey-core would not show; repeats until stable. */
-  function strip(data: Data): Data {
-    let current = data;
-    for (let round = 0; round < MAX_STRIP_ROUNDS; round++) {
-      model.data = current;
-      const next = stripOnce(current);
-      if (!next) return current;
-      current = next;
-    }
-    return current;
-  }
-
-  /** One pass over the loaded model; null when nothing had to be removed. */
-  function stripOnce(data: Data): Data | null {
-    const next: Data = { ...data };
+  let current = data;
+  model.data = current;
+  for (let round = 0; round < MAX_STRIP_ROUNDS; round++) {
+    const next: Data = { ...current };
     let changed = false;
     const drop = (key: string) => {
       if (key in next) {
@@ -62,8 +85,7 @@ export function createReferenceValidator(json: unknown): Validator {
     };
     for (const q of questions) {
       const key = q.getValueName();
-      const shown = q.isVisible && q.isParentVisible && !q.isReadOnly;
-      if (!shown) {
+      if (!shown(q)) {
         drop(key);
         drop(key + suffix);
         continue;
@@ -77,79 +99,92 @@ export function createReferenceValidator(json: unknown): Validator {
         }
       }
     }
-    return changed ? next : null;
+    if (!changed) return current;
+    current = next;
+    model.data = current;
   }
-
-  function otherChosen(q: AnyQ, value: unknown): boolean {
-    const other = q.otherItem?.value ?? 'other';
-    return Array.isArray(value) ? value.includes(other) : value === other;
-  }
-
-  /** Removes answers to questions hidden inside a dynamic panel; null when none were. */
-  function stripPanels(q: AnyQ, value: Data[]): Data[] | null {
-    let changed = false;
-    const panels = value.map((answers, i) => {
-      const panel = q.panels[i];
-      if (!panel || !isPlainObject(answers)) return answers;
-      const out: Data = { ...answers };
-      for (const inner of panel.questions as AnyQ[]) {
-        const key = inner.getValueName();
-        if ((!inner.isVisible || inner.isReadOnly) && key in out) {
-          delete out[key];
-          delete out[key + suffix];
-          changed = true;
-        }
-      }
-      return out;
-    });
-    return changed ? panels : null;
-  }
-
-  function withExpressions(data: Data): Data {
-    const out = { ...data };
-    for (const q of questions) {
-      if (q.getType() !== 'expression' || !q.isVisible || !q.isParentVisible) continue;
-      const v = q.value;
-      if (v !== undefined && v !== null && !(typeof v === 'number' && Number.isNaN(v))) out[q.getValueName()] = v;
-    }
-    return out;
-  }
-
-  return {
-    validate(data, { complete, locale }) {
-      if (!isPlainObject(data)) {
-        const message = locale === 'en' ? 'The answers must be a JSON object.' : 'Die Antworten müssen ein JSON-Objekt sein.';
-        return { ok: false, errors: [{ question: '', message }] };
-      }
-      const { errors, clean } = shapeErrors(data, locale);
-      if (errors.length > 0) return { ok: false, errors };
-      const stripped = withExpressions(strip(clean));
-      if (!complete) return { ok: true, data: stripped };
-      if (model.locale !== locale) model.locale = locale;
-      const failures = surveyCoreErrors(model, questions);
-      return failures.length > 0 ? { ok: false, errors: failures } : { ok: true, data: stripped };
-    },
-  };
+  return current;
 }
 
-/** Runs survey-core's validate() on the loaded model and collects its messages per question. */
-function surveyCoreErrors(model: Model, questions: AnyQ[]): ValidationError[] {
-  const valid = model.validate(true, false, undefined, false);
+function otherChosen(q: AnyQ, value: unknown): boolean {
+  const other = q.otherItem?.value ?? 'other';
+  return Array.isArray(value) ? value.includes(other) : value === other;
+}
+
+/** Removes answers to questions hidden inside a dynamic panel; null when none were. */
+function stripPanels(q: AnyQ, value: Data[]): Data[] | null {
+  const suffix = settings.commentSuffix;
+  let changed = false;
+  const panels = value.map((answers, i) => {
+    const panel = q.panels[i];
+    if (!panel || !isPlainObject(answers)) return answers;
+    const out: Data = { ...answers };
+    for (const inner of panel.questions as AnyQ[]) {
+      const key = inner.getValueName();
+      if ((!inner.isVisible || inner.isReadOnly) && key in out) {
+        delete out[key];
+        delete out[key + suffix];
+        changed = true;
+      }
+    }
+    return out;
+  });
+  return changed ? panels : null;
+}
+
+/**
+ * A shown choice question's answer must be one of the choices it shows now: survey-core's page
+ * never offers a choice hidden by `choicesVisibleIf` or not taken over by `choicesFromQuestion`,
+ * but its validate() accepts one loaded from outside.
+ */
+function shownChoiceErrors(questions: AnyQ[], data: Data, locale: Locale): ValidationError[] {
   const errors: ValidationError[] = [];
   for (const q of questions) {
+    if (!SELECT_TYPES.has(q.getType()) || !shown(q)) continue;
+    const value = data[q.getValueName()];
+    if (value === undefined) continue;
+    const offered = (q.visibleChoices as { value: unknown; isEnabled?: boolean }[]).map((c) => c.value);
+    const other = q.hasOther && typeof q.getStoreOthersAsComment === 'function' && !q.getStoreOthersAsComment();
+    const outside = (Array.isArray(value) ? value : [value]).find((v) => !offered.some((o) => o === v) && !(other && typeof v === 'string'));
+    if (outside !== undefined) errors.push({ question: q.name, message: notAllowed(outside)[locale] });
+  }
+  return errors;
+}
+
+function withExpressions(questions: AnyQ[], data: Data): Data {
+  const out = { ...data };
+  for (const q of questions) {
+    if (q.getType() !== 'expression' || !q.isVisible || !q.isParentVisible) continue;
+    const v = q.value;
+    if (v !== undefined && v !== null && !(typeof v === 'number' && Number.isNaN(v))) out[q.getValueName()] = v;
+  }
+  return out;
+}
+
+type Found = { question: string; message: string; type: string; answered: boolean };
+
+/** Runs survey-core's validate() on the loaded model and collects its messages per question. */
+function surveyCoreErrors(model: Model, questions: AnyQ[], complete: boolean): ValidationError[] {
+  const valid = model.validate(true, false, undefined, false);
+  const found: Found[] = [];
+  const add = (question: string, message: string, e: { getErrorType(): string }, answered: boolean) =>
+    found.push({ question, message, type: e.getErrorType(), answered });
+  for (const q of questions) {
     if (!q.isVisible || !q.isParentVisible) continue;
-    for (const e of q.errors) errors.push({ question: q.name, message: e.getText() });
+    const answered = !q.isEmpty();
+    for (const e of q.errors) add(q.name, e.getText(), e, answered);
     for (const [where, inner] of nestedQuestions(q)) {
-      for (const e of inner.errors) errors.push({ question: q.name, message: `${where}: ${e.getText()}` });
+      for (const e of inner.errors) add(q.name, `${where}: ${e.getText()}`, e, answered && !inner.isEmpty());
     }
   }
   for (const page of model.pages) {
     for (const panel of page.getPanels(false, true) as unknown as AnyQ[]) {
-      for (const e of panel.errors ?? []) errors.push({ question: panel.name, message: e.getText() });
+      for (const e of panel.errors ?? []) add(panel.name, e.getText(), e, true);
     }
   }
-  if (!valid && errors.length === 0) errors.push({ question: '', message: 'survey-core: ungültige Antworten / invalid answers' });
-  return errors;
+  const kept = complete ? found : found.filter((f) => f.answered && !RELAXED_WHEN_PARTIAL.has(f.type));
+  if (complete && !valid && kept.length === 0) return [{ question: '', message: 'survey-core: ungültige Antworten / invalid answers' }];
+  return kept.map(({ question, message }) => ({ question, message }));
 }
 
 /** Questions inside dynamic panels and matrix cells, labelled with where they sit. */

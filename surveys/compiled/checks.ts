@@ -7,8 +7,12 @@ import type { Values } from './expr.ts';
 
 export type Locale = 'de' | 'en';
 export type Texts = Record<Locale, string>;
-/** Errors of one question: value, the object holding its comment, whether it is required now. */
-export type Check = (value: unknown, holder: Values, values: Values, required: boolean, locale: Locale) => string[];
+/**
+ * Errors of one question: value, the object holding its comment, whether it is required now, and
+ * whether this is a partial save (then "answer every row" is not checked either).
+ */
+export type Check = (value: unknown, holder: Values, values: Values, required: boolean, locale: Locale, partial: boolean) => string[];
+type TypeCheck = ((value: unknown, holder: Values, l: Locale) => string | null) & { requiredLike?: boolean };
 /** Survey-core's validator objects per locale, and a condition for expression validators. */
 export type ValidatorPlan = { byLocale: Record<Locale, SurveyValidator>; condition: ((values: Values) => boolean) | null; text: Texts };
 
@@ -26,15 +30,17 @@ export function otherChosen(value: unknown, other: unknown): boolean {
 }
 
 /** Errors from onCheckForErrors (besides "required") for this question type, or null when none apply. */
-function typeChecks(q: Record<Locale, AnyQ>, key: string): ((value: unknown, holder: Values, l: Locale) => string | null)[] {
+function typeChecks(q: Record<Locale, AnyQ>, key: string): TypeCheck[] {
   const qd = q.de;
   const type = qd.getType();
-  const out: ((value: unknown, holder: Values, l: Locale) => string | null)[] = [];
+  const out: TypeCheck[] = [];
   if (SELECT.has(type) && qd.hasOther) {
     const other = qd.otherItem?.value ?? 'other';
     const msg = texts(q, (x) => x.otherErrorText || x.getLocalizationString('otherRequiredError'));
     const commentKey = key + settings.commentSuffix;
-    out.push((v, holder, l) => (otherChosen(v, other) && !holder[commentKey] ? msg[l] : null));
+    const otherText: TypeCheck = (v, holder, l) => (otherChosen(v, other) && !holder[commentKey] ? msg[l] : null);
+    otherText.requiredLike = true;
+    out.push(otherText);
   }
   if (MULTI.has(type) && Number(qd.minSelectedChoices) > 0) {
     const min = Number(qd.minSelectedChoices);
@@ -49,10 +55,12 @@ function typeChecks(q: Record<Locale, AnyQ>, key: string): ((value: unknown, hol
   if (type === 'matrix' && (qd.isAllRowRequired || qd.eachRowRequired)) {
     const rows = (qd.rows as { value: unknown }[]).map((r) => String(r.value));
     const msg = texts(q, (x) => x.getLocalizationString('requiredInAllRowsError'));
-    out.push((v, _h, l) => {
+    const everyRow: TypeCheck = (v, _h, l) => {
       const obj = (v ?? {}) as Values;
       return rows.some((r) => isEmpty(obj[r])) ? msg[l] : null;
-    });
+    };
+    everyRow.requiredLike = true;
+    out.push(everyRow);
   }
   if (type === 'text') out.push(...textChecks(q));
   return out;
@@ -117,10 +125,11 @@ export function compileCheck(q: Record<Locale, AnyQ>, key: string, validators: V
   const titles = texts(q, (x) => x.getValidatorTitle());
   const checks = typeChecks(q, key);
   const noRequired = q.de.getType() === 'expression';
-  return (value, holder, values, isRequired, l) => {
+  return (value, holder, values, isRequired, l, partial) => {
     const errors: string[] = [];
     if (isRequired && !noRequired && isEmpty(value)) errors.push(required[l]);
     for (const c of checks) {
+      if (partial && c.requiredLike) continue;
       const m = c(value, holder, l);
       if (m) errors.push(m);
     }

@@ -30,6 +30,9 @@ export type QuestionPlan = {
   check: Check;
   inner: InnerPlan[] | null;
   minPanels: number;
+  /** `choicesVisibleIf` with `{item}` bound to each choice's value; null when all choices show. */
+  choiceShown: Cond | null;
+  choiceValues: unknown[];
 };
 export type Plan = { containers: Container[]; questions: QuestionPlan[] };
 
@@ -96,6 +99,8 @@ function questionPlan(q: Record<Locale, AnyQ>, json: Json, container: number, sc
     check: compileCheck(q, key, validatorPlans(q, scope)),
     inner: type === 'paneldynamic' ? innerPlans(q, json) : null,
     minPanels: type === 'paneldynamic' ? Number(qd.minPanelCount) || 0 : 0,
+    choiceShown: cond(json.choicesVisibleIf, { ...scope, names: new Set([...scope.names, 'item']) }),
+    choiceValues: ((qd.choices ?? []) as { value: unknown }[]).map((c) => c.value),
   };
 }
 

@@ -1,6 +1,7 @@
 // Request time: visibility to a fixpoint, stripping, expressions and errors, all as plain
 // functions over the answers. Mirrors surveys/validate.ts step by step.
 import { settings } from 'survey-core';
+import { notAllowed } from '../shape.ts';
 import { isEmpty, type Locale, otherChosen } from './checks.ts';
 import type { Values } from './expr.ts';
 import type { Container, Plan, QuestionPlan } from './plan.ts';
@@ -95,27 +96,53 @@ function required(q: QuestionPlan, values: Values): boolean {
   return q.requiredIf ? q.requiredIf(values) : q.isRequired;
 }
 
-/** Errors of a complete response: every visible, enabled question, as survey-core's validate(). */
-export function completeErrors(plan: Plan, values: Values, state: State, locale: Locale) {
+/**
+ * A shown question's answer must be among the choices `choicesVisibleIf` shows now (as
+ * surveys/validate.ts's shownChoiceErrors); "other", "none" and the like always show.
+ */
+export function choiceErrors(plan: Plan, values: Values, state: State, locale: Locale) {
   const errors: { question: string; message: string }[] = [];
   plan.questions.forEach((q, i) => {
-    if (!state.visible[i] || !state.enabled[i]) return;
+    const shown = q.choiceShown;
+    if (!shown || !state.visible[i] || !state.enabled[i] || values[q.key] === undefined) return;
     const value = values[q.key];
-    for (const message of q.check(value, values, values, required(q, values), locale)) errors.push({ question: q.name, message });
-    if (q.inner) errors.push(...panelErrors(q, value, locale));
+    const hidden = (Array.isArray(value) ? value : [value]).find(
+      (v) => q.choiceValues.some((c) => c === v) && !shown({ ...values, item: v }),
+    );
+    if (hidden !== undefined) errors.push({ question: q.name, message: notAllowed(hidden)[locale] });
   });
   return errors;
 }
 
-function panelErrors(q: QuestionPlan, value: unknown, locale: Locale) {
+/**
+ * survey-core's validate() errors: for a complete response every visible, enabled question;
+ * for a partial save only the answered ones, and without "required".
+ */
+export function answerErrors(plan: Plan, values: Values, state: State, locale: Locale, complete: boolean) {
+  const errors: { question: string; message: string }[] = [];
+  plan.questions.forEach((q, i) => {
+    if (!state.visible[i] || !state.enabled[i]) return;
+    const value = values[q.key];
+    if (!complete && isEmpty(value)) return;
+    for (const message of q.check(value, values, values, complete && required(q, values), locale, !complete)) {
+      errors.push({ question: q.name, message });
+    }
+    if (q.inner) errors.push(...panelErrors(q, value, locale, complete));
+  });
+  return errors;
+}
+
+function panelErrors(q: QuestionPlan, value: unknown, locale: Locale, complete: boolean) {
   const panels = Array.isArray(value) ? value : [];
-  const count = Math.max(panels.length, q.minPanels);
+  const count = complete ? Math.max(panels.length, q.minPanels) : panels.length;
   const errors: { question: string; message: string }[] = [];
   for (let i = 0; i < count; i++) {
     const p = panels[i];
     const answers = (p !== null && typeof p === 'object' && !Array.isArray(p) ? p : {}) as Values;
     for (const t of q.inner ?? []) {
-      for (const m of t.check(answers[t.key], answers, answers, t.isRequired, locale)) {
+      const v = answers[t.key];
+      if (!complete && isEmpty(v)) continue;
+      for (const m of t.check(v, answers, answers, complete && t.isRequired, locale, !complete)) {
         errors.push({ question: q.name, message: `${i + 1}. ${t.name}: ${m}` });
       }
     }
