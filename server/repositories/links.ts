@@ -15,6 +15,9 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The shape of every token randomToken() and custom links produce: URL-safe characters only. */
+export const TOKEN_SHAPE = /^[A-Za-z0-9_-]{1,100}$/;
+
 export const SEGMENT_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 
 export interface LinkInput {
@@ -53,6 +56,9 @@ export async function createLink(db: Db, input: LinkInput, actor = 'system'): Pr
  * for a link with a maximum, its count of complete responses.
  */
 export async function findLinkByToken(db: Db, token: string) {
+  // Every token we issue is base64url; anything else (a NUL from "%00", say) is no link, and
+  // never reaches the database, which refuses NUL in text.
+  if (!TOKEN_SHAPE.test(token)) return undefined;
   let query = linkByToken.get(db);
   if (!query) {
     query = linkByTokenQuery(db);
