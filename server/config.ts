@@ -34,7 +34,25 @@ const EnvSchema = z.object({
     .enum(LogLevel.options, { message: `LOG_LEVEL ist unbekannt; erlaubt sind ${LogLevel.options.join(', ')}` })
     .default('info'),
   SURVEYS_DIR: z.string().min(1).default('surveys/definitions'),
+  DB_STATEMENT_TIMEOUT_MS: millis('DB_STATEMENT_TIMEOUT_MS', 30_000),
+  DB_LOCK_TIMEOUT_MS: millis('DB_LOCK_TIMEOUT_MS', 10_000),
+  DB_CONNECT_TIMEOUT_MS: millis('DB_CONNECT_TIMEOUT_MS', 5_000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: millis('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
+  DB_HEALTH_TIMEOUT_MS: millis('DB_HEALTH_TIMEOUT_MS', 1_000),
+  HTTP_REQUEST_TIMEOUT_MS: millis('HTTP_REQUEST_TIMEOUT_MS', 15_000),
+  HTTP_CONNECTION_TIMEOUT_MS: millis('HTTP_CONNECTION_TIMEOUT_MS', 30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: millis('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000),
+  MAX_EVENT_LOOP_DELAY_MS: millis('MAX_EVENT_LOOP_DELAY_MS', 1_000),
 });
+
+/** A duration in milliseconds: a positive whole number. */
+function millis(name: string, fallback: number) {
+  return z.coerce
+    .number({ message: `${name} muss eine Zahl von Millisekunden sein, z. B. ${name}=${fallback}` })
+    .int(`${name} muss eine ganze Zahl von Millisekunden sein, z. B. ${name}=${fallback}`)
+    .min(1, `${name} muss größer als 0 sein, z. B. ${name}=${fallback}`)
+    .default(fallback);
+}
 
 export interface Config {
   port: number;
@@ -47,6 +65,26 @@ export interface Config {
   publicUrl: string;
   logLevel: z.infer<typeof LogLevel>;
   surveysDir: string;
+  timeouts: {
+    /** PostgreSQL cancels a statement running longer (statement_timeout). */
+    statementMs: number;
+    /** PostgreSQL gives up waiting for a lock after this long (lock_timeout). */
+    lockMs: number;
+    /** Opening a connection, or waiting for a free one in the pool, fails after this long. */
+    connectMs: number;
+    /** PostgreSQL ends a session idle inside a transaction for this long. */
+    idleInTransactionMs: number;
+    /** A health probe (and `/healthz`) counts the database as frozen after this long. */
+    healthMs: number;
+    /** The whole request (headers and body) must arrive within this time. */
+    httpRequestMs: number;
+    /** An idle socket is closed after this long. */
+    httpConnectionMs: number;
+    /** A keep-alive socket waits this long for the next request. */
+    httpKeepAliveMs: number;
+    /** Above this mean event-loop delay, requests are shed with 503. */
+    maxEventLoopDelayMs: number;
+  };
 }
 
 /** A configuration mistake: its message is meant for the user, never a stack trace. */
@@ -70,5 +108,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     surveysDir: path.resolve(e.SURVEYS_DIR),
+    timeouts: {
+      statementMs: e.DB_STATEMENT_TIMEOUT_MS,
+      lockMs: e.DB_LOCK_TIMEOUT_MS,
+      connectMs: e.DB_CONNECT_TIMEOUT_MS,
+      idleInTransactionMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      healthMs: e.DB_HEALTH_TIMEOUT_MS,
+      httpRequestMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      httpConnectionMs: e.HTTP_CONNECTION_TIMEOUT_MS,
+      httpKeepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    },
   };
 }

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
+import { loggerOptions as logOptions } from './logging.ts';
 import background from './plugins/app/background.ts';
 import db from './plugins/app/db.ts';
 import validators from './plugins/app/validators.ts';
@@ -14,17 +15,9 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream;
 }
 
-/** Privacy default: requests are logged by method and path only — no IP, no user agent. */
+/** The request and error log: see logging.ts for what may appear in it. */
 export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
-  return {
-    level: config.logLevel,
-    ...(stream ? { stream } : {}),
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    redact: ['req.headers', 'req.remoteAddress', 'req.remotePort', 'req.hostname'],
-  };
+  return logOptions(config.logLevel, stream);
 }
 
 export async function buildCore(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -32,6 +25,13 @@ export async function buildCore(config: Config, options: BuildOptions = {}): Pro
     logger: loggerOptions(config, options.logStream),
     trustProxy: false,
     bodyLimit: 2 * 1024 * 1024,
+    // Slow or idle clients cannot hold sockets open: the whole request must arrive within
+    // requestTimeout (checked every second, not Node's default 30 s), an idle socket closes
+    // after connectionTimeout, a kept-alive one after keepAliveTimeout.
+    requestTimeout: config.timeouts.httpRequestMs,
+    connectionTimeout: config.timeouts.httpConnectionMs,
+    keepAliveTimeout: config.timeouts.httpKeepAliveMs,
+    http: { connectionsCheckingInterval: 1_000, headersTimeout: Math.min(config.timeouts.httpRequestMs, 10_000) },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
