@@ -1,9 +1,11 @@
 // buildApp(config) → FastifyInstance. No listen() here, so tests inject.
 // buildCore (config, database, validators, background jobs) → external plugins (security,
 // assets, OpenAPI) → auth and errors → routes.
-import type { FastifyInstance } from 'fastify';
+import underPressure from '@fastify/under-pressure';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { type BuildOptions, buildCore } from './core.ts';
+import { RETRY_AFTER_SECONDS, requestLocale } from './db/outage.ts';
 import auth from './plugins/app/auth.ts';
 import { installErrorHandler } from './plugins/app/errors.ts';
 import assets from './plugins/external/assets.ts';
@@ -26,6 +28,22 @@ export { type BuildOptions, loggerOptions } from './core.ts';
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = await buildCore(config, options);
+  // Overload: when the event loop lags by more than MAX_EVENT_LOOP_DELAY_MS on average, new
+  // requests get 503 with Retry-After at once instead of queueing behind the backlog.
+  await app.register(underPressure, {
+    maxEventLoopDelay: config.timeouts.maxEventLoopDelayMs,
+    retryAfter: RETRY_AFTER_SECONDS,
+    // A returned object is sent as the reply (the plugin's types only admit void).
+    pressureHandler: ((request: FastifyRequest, reply: FastifyReply) => {
+      reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS));
+      return {
+        message:
+          requestLocale(request) === 'en'
+            ? 'The server is overloaded at the moment. Please try again in a few seconds.'
+            : 'Der Server ist gerade überlastet. Bitte versuchen Sie es in einigen Sekunden noch einmal.',
+      };
+    }) as unknown as () => void,
+  });
   await app.register(security);
   await app.register(assets);
   await app.register(openapi);

@@ -30,9 +30,16 @@ export async function openPglite(dataDir: string): Promise<{ db: Db; client: PGl
   return { db: db as unknown as Db, client };
 }
 
-/** Drizzle over a pg pool (from @fastify/postgres), migrated under an advisory lock. */
-export async function usePgPool(pool: pg.Pool, url: string): Promise<Db> {
-  const conn = await pool.connect().catch((err: unknown) => {
+/**
+ * Drizzle over a pg pool (from @fastify/postgres), migrated under an advisory lock. Migrations
+ * run on a connection of their own, without the pool's statement and client timeouts, so a
+ * long index build is not cancelled halfway.
+ */
+export async function usePgPool(pool: pg.Pool, url: string, connectTimeoutMs = 10_000): Promise<Db> {
+  const { default: Pg } = await import('pg');
+  const conn = new Pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  conn.on('error', () => {}); // a lost connection fails the migration's query; nothing else to do
+  await conn.connect().catch((err: unknown) => {
     throw new ConfigError(describePgError(err, url));
   });
   try {
@@ -42,7 +49,7 @@ export async function usePgPool(pool: pg.Pool, url: string): Promise<Db> {
     await migratePg(db, { migrationsFolder });
   } finally {
     await conn.query('select pg_advisory_unlock(7240001)').catch(() => {});
-    conn.release();
+    await conn.end().catch(() => {});
   }
   return drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
 }

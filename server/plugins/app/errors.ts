@@ -1,6 +1,7 @@
 // One error handler: a client error gets its message, a server error a bare 500 that is logged.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, requestLocale, unavailableMessage } from '../../db/outage.ts';
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -10,6 +11,11 @@ export function installErrorHandler(app: FastifyInstance): void {
         message: v.message ?? 'ungültig',
       }));
       return reply.code(400).send({ message: `Ungültige Anfrage: ${errors.map((e) => `${e.question} ${e.message}`).join('; ')}`, errors });
+    }
+    // The database is down, frozen or saturated: nothing was stored, and sending again will work.
+    if (isDatabaseUnavailable(err)) {
+      request.server.dbHealth.report(err);
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ message: unavailableMessage(requestLocale(request)) });
     }
     const status = err.statusCode ?? 500;
     if (status < 500) return reply.code(status).send({ message: err.message });
