@@ -204,19 +204,16 @@ export const adminSessions = pgTable(
 /**
  * Webhook outbox: written in the same transaction as the completed response, delivered by a
  * background worker with retries and backoff, so the respondent never waits for the receiver.
+ * A delivered row is deleted. No time is stored next to the response id: the retry schedule
+ * lives in the worker's memory (after a restart every pending delivery is due at once), and a
+ * delivery in progress is held by a row lock, which a crashed worker releases.
  */
-export const webhookDeliveries = pgTable(
-  'webhook_deliveries',
-  {
-    id: bigserial({ mode: 'number' }).primaryKey(),
-    surveyId: integer()
-      .notNull()
-      .references(() => surveys.id, { onDelete: 'cascade' }),
-    responseId: uuid().notNull(),
-    attempts: integer().notNull().default(0),
-    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    deliveredAt: timestamp({ withTimezone: true }),
-    lastError: text(),
-  },
-  (t) => [index().on(t.deliveredAt, t.nextAttemptAt)],
-);
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  surveyId: integer()
+    .notNull()
+    .references(() => surveys.id, { onDelete: 'cascade' }),
+  responseId: uuid().notNull(),
+  attempts: integer().notNull().default(0),
+  lastError: text(),
+});

@@ -1,5 +1,6 @@
 // Webhooks: an HMAC-signed POST for each completed response. The outbox row is written in the
-// response's own transaction; delivery happens later, with retries and backoff.
+// response's own transaction; delivery happens later, with retries and backoff; a delivered row
+// is deleted, and no time is stored beside the response id.
 import { createHmac } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -41,28 +42,49 @@ interface Claimed {
   attempts: number;
 }
 
+/** When each failed delivery may be tried again (ms since the epoch), kept in memory only. */
+export type RetrySchedule = Map<number, number>;
+
 /**
- * Claims due deliveries (a lease of 60 s, so a crashed worker's claims come back) and sends
- * them. Returns how many were delivered. Bounded: at most `limit` per call.
+ * Sends due deliveries, one at a time, each inside its own short transaction that holds the
+ * row lock while the POST is under way on PostgreSQL (so no other worker sends it twice, and a
+ * crashed worker's row comes back by itself). A delivered row is deleted; a failed one counts the
+ * attempt and waits 2, 4, 8 … s in `schedule`. Returns how many were delivered; bounded by
+ * `limit` per call.
  */
-export async function deliverDue(db: Db, limit = 20, timeoutMs = 10_000): Promise<number> {
-  const result = (await db.execute(sql`update ${webhookDeliveries}
-      set next_attempt_at = now() + interval '60 seconds', attempts = attempts + 1
-      where id in (select id from ${webhookDeliveries}
-        where delivered_at is null and next_attempt_at <= now() and attempts < ${MAX_ATTEMPTS}
-        order by id limit ${limit} for update skip locked)
-      returning id, survey_id, response_id, attempts`)) as unknown as { rows: Claimed[] };
-  const claimed = result.rows;
+export async function deliverDue(db: Db, options: { limit?: number; timeoutMs?: number; schedule?: RetrySchedule; holdLock?: boolean } = {}): Promise<number> {
+  const limit = options.limit ?? 20;
+  let lastId = 0;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const schedule = options.schedule ?? new Map<number, number>();
+  const now = Date.now();
+  for (const [id, due] of schedule) if (due <= now) schedule.delete(id);
+  const waiting = [...schedule.keys()];
+  const skip = waiting.length ? sql`and id not in (${sql.join(waiting.map((id) => sql`${id}`), sql`, `)})` : sql``;
   let delivered = 0;
-  for (const d of claimed) {
-    const error = await send(db, d, timeoutMs);
-    if (error === null) {
-      await db.update(webhookDeliveries).set({ deliveredAt: new Date(), lastError: null }).where(eq(webhookDeliveries.id, d.id));
-      delivered++;
-    } else {
-      const next = new Date(Date.now() + backoffSeconds(d.attempts) * 1000);
-      await db.update(webhookDeliveries).set({ nextAttemptAt: next, lastError: error }).where(eq(webhookDeliveries.id, d.id));
-    }
+  for (let i = 0; i < limit; i++) {
+    // On the embedded database (one process, one connection) a transaction would stall every
+    // other query for the length of the POST; there, the caller's one-run-at-a-time suffices.
+    const inTransaction = <T>(work: (tx: Db) => Promise<T>): Promise<T> => (options.holdLock === false ? work(db) : db.transaction((tx) => work(tx as unknown as Db)));
+    const outcome = await inTransaction(async (tx) => {
+      const result = (await tx.execute(sql`select id, survey_id, response_id, attempts from ${webhookDeliveries}
+          where attempts < ${MAX_ATTEMPTS} ${skip} and id > ${lastId}
+          order by id limit 1 for update skip locked`)) as unknown as { rows: Claimed[] };
+      const d = result.rows[0];
+      if (!d) return null;
+      lastId = Number(d.id);
+      const error = await send(tx, d, timeoutMs);
+      if (error === null) {
+        await tx.delete(webhookDeliveries).where(eq(webhookDeliveries.id, Number(d.id)));
+        schedule.delete(Number(d.id));
+        return 'delivered' as const;
+      }
+      await tx.update(webhookDeliveries).set({ attempts: sql`${webhookDeliveries.attempts} + 1`, lastError: error }).where(eq(webhookDeliveries.id, Number(d.id)));
+      schedule.set(Number(d.id), Date.now() + backoffSeconds(d.attempts + 1) * 1000);
+      return 'failed' as const;
+    });
+    if (outcome === null) break;
+    if (outcome === 'delivered') delivered++;
   }
   return delivered;
 }

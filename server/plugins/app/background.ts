@@ -3,23 +3,46 @@
 // at a time; stopped and awaited before the database closes.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { isDatabaseUnavailable } from '../../db/outage.ts';
 import { foldPending } from '../../repositories/counts.ts';
-import { deliverDue } from '../../repositories/webhooks.ts';
+import { deliverDue, type RetrySchedule } from '../../repositories/webhooks.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    webhooks: { deliverDue(): Promise<number> };
+    /** `retries`: when each failed delivery may be tried again (in memory; see webhooks.ts). */
+    webhooks: { deliverDue(): Promise<number>; retries: RetrySchedule };
     counts: { fold(): Promise<number> };
   }
 }
 
-/** Runs `job` every `ms`; a call while it runs joins the running one. */
+/**
+ * Runs `job` every `ms`; a call while it runs joins the running one. While the database is
+ * down the timer does not call the job at all, and after a failure it waits twice as long each
+ * time (up to a minute). An outage is logged once by the database monitor, not here per
+ * attempt; any other failure is logged once until the job succeeds again.
+ */
 function every(app: FastifyInstance, name: string, ms: number, job: () => Promise<number>): () => Promise<number> {
   let running: Promise<number> | null = null;
+  let failures = 0;
+  let notBefore = 0;
+  let reported = false;
   const run = () => {
     running ??= job()
+      .then((n) => {
+        if (reported) app.log.info(`${name} works again`);
+        failures = 0;
+        notBefore = 0;
+        reported = false;
+        return n;
+      })
       .catch((err) => {
-        app.log.warn({ err }, `${name} failed`);
+        failures++;
+        notBefore = Date.now() + Math.min(60_000, ms * 2 ** failures);
+        app.dbHealth.report(err);
+        if (!isDatabaseUnavailable(err) && !reported) {
+          reported = true;
+          app.log.warn({ err }, `${name} failed; retrying with backoff`);
+        }
         return 0;
       })
       .finally(() => {
@@ -27,9 +50,17 @@ function every(app: FastifyInstance, name: string, ms: number, job: () => Promis
       });
     return running;
   };
+  let wasDown = false;
+  const tick = () => {
+    const up = app.dbHealth.state().up;
+    if (up && wasDown) notBefore = 0; // the database is back: no need to wait out the backoff
+    wasDown = !up;
+    if (!up || Date.now() < notBefore) return;
+    void run();
+  };
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
-    timer = setInterval(run, ms);
+    timer = setInterval(tick, ms);
     timer.unref();
   });
   app.addHook('preClose', async () => {
@@ -42,7 +73,11 @@ function every(app: FastifyInstance, name: string, ms: number, job: () => Promis
 export default fp(
   async (app) => {
     app.decorate('counts', { fold: every(app, 'counting responses', 1000, () => foldPending(app.db)) });
-    app.decorate('webhooks', { deliverDue: every(app, 'webhook delivery', 3000, () => deliverDue(app.db)) });
+    const retries: RetrySchedule = new Map();
+    app.decorate('webhooks', {
+      deliverDue: every(app, 'webhook delivery', 3000, () => deliverDue(app.db, { schedule: retries, holdLock: app.dbKind === 'postgres' })),
+      retries,
+    });
   },
   { name: 'background', dependencies: ['db'] },
 );
