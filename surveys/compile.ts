@@ -10,8 +10,6 @@ import { shapePhase } from './compiled/shape-phase.ts';
 import type { AnyQ } from './shape.ts';
 import { isPlainObject, notAnObject, type Validator } from './validate.ts';
 
-type Json = Record<string, unknown>;
-
 /** The compiled validator, or why the survey needs survey-core's own validator. */
 export function compile(json: unknown): { validator: Validator } | { reason: string } {
   if (!isPlainObject(json)) return { reason: 'not a JSON object' };
