@@ -21,12 +21,18 @@ export function cleanText(text: string): string {
     .replace(TOKEN_LIKE, (m) => (/\d/.test(m) && /[A-Za-z]/.test(m) ? '<redacted>' : m));
 }
 
+/** A message on one line, at most 600 characters (Drizzle puts the whole statement in it). */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 600 ? `${flat.slice(0, 600)}…` : flat;
+}
+
 /** An error as a log line may carry it; depth-limited through `cause`. */
 export function serializeError(err: unknown, depth = 0): Record<string, unknown> {
   if (!err || typeof err !== 'object') return { type: typeof err };
   const e = err as Record<string, unknown> & { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown };
   const type = typeof e.name === 'string' ? e.name : (e.constructor?.name ?? 'Error');
-  const message = cleanText(typeof e.message === 'string' ? e.message : '');
+  const message = oneLine(cleanText(typeof e.message === 'string' ? e.message : ''));
   const out: Record<string, unknown> = { type, message };
   for (const key of KEPT) {
     const v = e[key];

@@ -138,6 +138,13 @@ t.test('the server survives a restart and a freeze of PostgreSQL under load', as
       await sleep(at - (performance.now() - frozen));
       checks.push(await timedHealth(base));
     }
+    const englishReply = await fetch(`${base}/api/v1/links/${token}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: randomUUID(), complete: true, locale: 'en', data: answer }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const english = { status: englishReply.status, message: ((await englishReply.json()) as { message: string }).message };
     await sleep(10_000 - (performance.now() - frozen));
     const thawing = performance.now();
     cluster?.signal('SIGCONT');
@@ -158,6 +165,8 @@ t.test('the server survives a restart and a freeze of PostgreSQL under load', as
     );
     const slowest = Math.max(...during.map((s) => s.end - s.start));
     t.ok(slowest <= 2_000, `the slowest 503 took ${Math.round(slowest)} ms`);
+    t.match(english.message, /database is not available/, 'an English answer gets the English sentence');
+    t.equal(english.status, 503);
     const firstOk = Math.min(...created().filter((s) => s.start >= back).map((s) => s.end));
     t.ok(firstOk - back <= 5_000, `the first 201 came ${Math.round(firstOk - back)} ms after SIGCONT`);
     t.equal(server.child.exitCode, null, 'the server process is still running');
