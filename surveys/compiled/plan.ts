@@ -30,6 +30,8 @@ export type QuestionPlan = {
   check: Check;
   inner: InnerPlan[] | null;
   minPanels: number;
+  /** Panels a dynamic panel shows before any answer: the JSON's panelCount (survey-core keeps them when no value is sent). */
+  initialPanels: number;
   /** `choicesVisibleIf` with `{item}` bound to each choice's value; null when all choices show. */
   choiceShown: Cond | null;
   choiceValues: unknown[];
@@ -99,6 +101,7 @@ function questionPlan(q: Record<Locale, AnyQ>, json: Json, container: number, sc
     check: compileCheck(q, key, validatorPlans(q, scope)),
     inner: type === 'paneldynamic' ? innerPlans(q, json) : null,
     minPanels: type === 'paneldynamic' ? Number(qd.minPanelCount) || 0 : 0,
+    initialPanels: type === 'paneldynamic' ? Number(json.panelCount) || 0 : 0,
     choiceShown: cond(json.choicesVisibleIf, { ...scope, names: new Set([...scope.names, 'item']) }),
     choiceValues: ((qd.choices ?? []) as { value: unknown }[]).map((c) => c.value),
   };

@@ -134,7 +134,9 @@ export function answerErrors(plan: Plan, values: Values, state: State, locale: L
 
 function panelErrors(q: QuestionPlan, value: unknown, locale: Locale, complete: boolean) {
   const panels = Array.isArray(value) ? value : [];
-  const count = complete ? Math.max(panels.length, q.minPanels) : panels.length;
+  // No answer at all leaves survey-core's initial panels in place; an answer sets their number.
+  const shown = value === undefined ? Math.max(q.initialPanels, q.minPanels) : Math.max(panels.length, q.minPanels);
+  const count = complete ? shown : panels.length;
   const errors: { question: string; message: string }[] = [];
   for (let i = 0; i < count; i++) {
     const p = panels[i];
