@@ -99,8 +99,8 @@ export function renderRespondentPage(opts: RespondentPageOptions): string {
 <nav class="bf-lang" id="bf-lang" aria-label="Sprache / Language"></nav>
 </header>
 <main class="bf-main" id="bf-main">
-<div class="bf-status" id="bf-status" role="status" aria-live="polite"></div>
 <div class="bf-survey" id="bf-survey" tabindex="-1"><p class="bf-loading">${escapeHtml(t.loading)}</p></div>
+<div class="bf-status" id="bf-status" role="status" aria-live="polite" tabindex="-1"></div>
 <section class="bf-panel" id="bf-resume" hidden></section>
 <section class="bf-panel" id="bf-after" hidden></section>
 <noscript><p class="bf-message">${escapeHtml(t.noscript)}</p></noscript>

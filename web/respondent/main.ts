@@ -10,7 +10,8 @@ import { api, type FieldError, type LinkInfo } from './api.ts';
 import { Saver, type SyncState } from './saver.ts';
 import { dropRecord, type LocalRecord, loadRecord, newId, rememberedLang, rememberLang, saveRecord } from './store.ts';
 import { chooseLang, type Lang, TEXTS } from './texts.ts';
-import { button, byId, el, hideAfter, renderAfter, renderResume, renderStatus, showMessage } from './ui.ts';
+import { keepQuestionsWhole } from './layout.ts';
+import { button, byId, el, hideAfter, renderAfter, renderResume, renderStatus, showMessage, type StatusState } from './ui.ts';
 
 // Survey texts written as plain strings or `{ default, en }` are German.
 surveyLocalization.defaultLocale = 'de';
@@ -158,9 +159,13 @@ async function start(): Promise<void> {
   };
   setTitle();
 
-  let syncState: SyncState = { kind: 'idle' };
+  let syncState: StatusState = { kind: 'idle' };
   let generalErrors: string[] = [];
   let completedByServer = false;
+  let erased = false;
+  // A survey that computes something (an OM-Check score) shows the respondent a result worth keeping.
+  const printable =
+    survey.calculatedValues.length > 0 || survey.getAllQuestions().some((q) => q.getType() === 'expression');
 
   const erase = async (): Promise<boolean> => {
     if (!rec.resumeKey) return false;
@@ -171,10 +176,20 @@ async function start(): Promise<void> {
     }
     return false;
   };
-  const showAfter = (intro: string | null) => renderAfter(t(), intro, erase);
+  const showAfter = (intro: string | null) =>
+    renderAfter(t(), intro, erase, {
+      printable: printable && survey.state === 'completed',
+      onDeleted() {
+        erased = true;
+        syncState = { kind: 'erased' };
+        renderStatus(t(), syncState, () => undefined);
+        byId('bf-status').focus();
+      },
+    });
 
   const saver = new Saver(token, rec, () => lang, {
-    state(s) {
+    state(s: SyncState) {
+      if (erased) return;
       syncState = s;
       if (s.kind === 'invalid') generalErrors = showServerErrors(survey, s.errors);
       if (s.kind !== 'invalid') generalErrors = [];
@@ -195,7 +210,7 @@ async function start(): Promise<void> {
     renderLangSwitch();
     renderStatus(t(), syncState, () => saver.retryNow(), generalErrors);
     renderResume(t(), survey.state === 'completed' ? null : resumeUrl(token, rec));
-    if (survey.state === 'completed' || rec.complete) showAfter(survey.state === 'completed' ? null : t().alreadyDone);
+    if (!erased && (survey.state === 'completed' || rec.complete)) showAfter(survey.state === 'completed' ? null : t().alreadyDone);
     setTitle();
   };
 
@@ -253,6 +268,7 @@ async function start(): Promise<void> {
   hideAfter();
   const area = byId('bf-survey');
   area.replaceChildren();
+  keepQuestionsWhole(survey, area);
   renderSurvey(survey, area);
   renderResume(t(), resumeUrl(token, rec));
   // Answers that never reached the server (e.g. offline last time) go out now.

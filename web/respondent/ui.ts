@@ -43,8 +43,14 @@ export function showMessage(title: string, message: string, extra?: Node): void 
 
 let countdown: ReturnType<typeof setInterval> | undefined;
 
-/** The save status line. The live region gets short, stable sentences; the countdown is outside it. */
-export function renderStatus(t: Texts, s: SyncState, onRetry: () => void, generalErrors: string[] = []): void {
+/** What the status line reports: the saver's state, or that the respondent erased the answer. */
+export type StatusState = SyncState | { kind: 'erased' };
+
+/**
+ * The save status line, a live region right under the survey's navigation buttons (where the
+ * respondent just pressed "Weiter"). It gets short, stable sentences; the countdown is outside it.
+ */
+export function renderStatus(t: Texts, s: StatusState, onRetry: () => void, generalErrors: string[] = []): void {
   const box = byId('bf-status');
   clearInterval(countdown);
   box.className = `bf-status bf-status--${s.kind}`;
@@ -78,6 +84,9 @@ export function renderStatus(t: Texts, s: SyncState, onRetry: () => void, genera
       break;
     case 'closed':
       box.replaceChildren(el('p', {}, el('strong', {}, t.closedTitle)));
+      break;
+    case 'erased':
+      box.replaceChildren(el('span', {}, t.deleted));
       break;
     default:
       box.replaceChildren();
@@ -113,16 +122,30 @@ export function renderResume(t: Texts, url: string | null): void {
   box.hidden = false;
 }
 
-/** Thank-you panel with "Meine Antwort löschen" and an inline confirmation. */
-export function renderAfter(t: Texts, intro: string | null, onDelete: () => Promise<boolean>): void {
+export interface AfterOptions {
+  /** Offer "Drucken / als PDF speichern" (a survey that shows the respondent their own result). */
+  printable?: boolean;
+  /** Called once the answer is erased, after the panel has been emptied. */
+  onDeleted?: () => void;
+}
+
+/**
+ * Thank-you panel: "Drucken / als PDF speichern" where there is a result to keep, and
+ * "Meine Antwort löschen" (a secondary button) with an inline confirmation.
+ */
+export function renderAfter(t: Texts, intro: string | null, onDelete: () => Promise<boolean>, opts: AfterOptions = {}): void {
   const box = byId('bf-after');
   const note = el('p', { class: 'bf-note', role: 'status' });
   const confirmBox = el('div', { class: 'bf-confirm', hidden: true });
-  const del = button(t.deleteButton, () => {
-    confirmBox.hidden = false;
-    del.hidden = true;
-    yes.focus();
-  });
+  const del = button(
+    t.deleteButton,
+    () => {
+      confirmBox.hidden = false;
+      del.hidden = true;
+      yes.focus();
+    },
+    'bf-button bf-secondary bf-delete',
+  );
   const yes = button(
     t.deleteYes,
     () => {
@@ -130,7 +153,10 @@ export function renderAfter(t: Texts, intro: string | null, onDelete: () => Prom
       void onDelete().then((ok) => {
         yes.disabled = false;
         if (ok) {
-          box.replaceChildren(el('p', { class: 'bf-note', role: 'status' }, t.deleted));
+          // The status line under the survey says "gelöscht" (and takes the focus); the panel goes.
+          box.replaceChildren();
+          box.hidden = true;
+          opts.onDeleted?.();
           return;
         }
         note.textContent = t.deleteFailed;
@@ -148,7 +174,15 @@ export function renderAfter(t: Texts, intro: string | null, onDelete: () => Prom
     'bf-button bf-secondary',
   );
   confirmBox.append(el('p', {}, t.deleteConfirm), el('div', { class: 'bf-row' }, yes, no));
-  box.replaceChildren(...present([intro && el('p', { class: 'bf-thanks' }, intro), del, confirmBox, note]));
+  const print = opts.printable && button(t.print, () => window.print(), 'bf-button bf-print');
+  box.replaceChildren(
+    ...present([
+      intro && el('p', { class: 'bf-thanks' }, intro),
+      el('div', { class: 'bf-row bf-after-actions' }, ...present([print, del])),
+      confirmBox,
+      note,
+    ]),
+  );
   box.hidden = false;
 }
 
