@@ -7,7 +7,7 @@ import { type Cell, exportColumns, type Labels, rowCells, versionIndex } from '.
 import { codebookCsv, writeCsv } from './csv.ts';
 import { writeNdjson } from './json.ts';
 import { writeSav } from './sav.ts';
-import { responseRecords, type StatusFilter, surveyVersionCatalogues } from './source.ts';
+import { exportBound, responseRecords, type StatusFilter, surveyVersionCatalogues } from './source.ts';
 import { writeXlsx } from './xlsx.ts';
 
 export const FORMATS = ['csv', 'xlsx', 'sav', 'json'] as const;
@@ -43,23 +43,25 @@ export async function prepareExport(db: Db, survey: ExportSurvey, options: Expor
   const columns = exportColumns(versions);
   const index = versionIndex(versions);
   const codebook = codebookRows(columns, versions, options.locale);
-  async function* rows(): AsyncGenerator<Cell[]> {
-    for await (const r of responseRecords(db, survey.id, options.status)) {
+  async function* rows(upTo: number): AsyncGenerator<Cell[]> {
+    for await (const r of responseRecords(db, survey.id, options.status, 1000, upTo)) {
       yield rowCells(columns, index, r);
       options.onRow?.();
     }
   }
   /** Writes the data to `out` (not ending it for csv/json/sav; xlsx ends it); returns the row count. */
   async function write(out: Writable): Promise<number> {
+    // Responses arriving during the export are left for the next one.
+    const bound = await exportBound(db, survey.id, options.status);
     switch (options.format) {
       case 'csv':
-        return writeCsv(out, columns, rows(), options);
+        return writeCsv(out, columns, rows(bound.upTo), options);
       case 'json':
-        return writeNdjson(out, columns, rows(), options);
+        return writeNdjson(out, columns, rows(bound.upTo), options);
       case 'sav':
-        return writeSav(out, columns, rows(), { locale: options.locale, fileLabel: survey.title });
+        return writeSav(out, columns, rows(bound.upTo), { locale: options.locale, fileLabel: survey.title, cases: bound.count });
       case 'xlsx':
-        return writeXlsx(out, columns, rows(), codebook, options);
+        return writeXlsx(out, columns, rows(bound.upTo), codebook, options);
     }
   }
   return { columns, codebook, codebookCsv: () => codebookCsv(codebook, options.locale), write };

@@ -3,7 +3,8 @@
 // Written: variable labels, value labels (≤120 bytes each), measurement level (record 7.11),
 // long variable names (7.13), and user-missing values -99 "keine Antwort" and -98 "in dieser
 // Version nicht gefragt" for coded variables. Strings are at most 255 bytes (cut on a character
-// boundary). The case count is written as -1 ("unknown"), so rows can be streamed.
+// boundary). The header states the case count the caller fixed before streaming (R's
+// foreign::read.spss refuses -1, "unknown").
 // No maintained npm package writes these features, hence this small writer.
 import type { Writable } from 'node:stream';
 import { type Cell, type ExportColumn, NOT_ASKED, text } from './columns.ts';
@@ -84,7 +85,7 @@ function shortNames(columns: ExportColumn[]): string[] {
   });
 }
 
-function dictionary(vars: SavVar[], locale: 'de' | 'en', fileLabel: string): Buffer {
+function dictionary(vars: SavVar[], locale: 'de' | 'en', fileLabel: string, cases: number): Buffer {
   const out = new Bytes();
   const segments = vars.reduce((n, v) => n + (v.width === 0 ? 1 : Math.ceil(v.width / 8)), 0);
   const now = new Date();
@@ -96,7 +97,7 @@ function dictionary(vars: SavVar[], locale: 'de' | 'en', fileLabel: string): Buf
   out.int(segments); // nominal case size
   out.int(1); // bytecode compression
   out.int(0); // no weight variable
-  out.int(-1); // number of cases: unknown (streamed)
+  out.int(cases); // number of cases
   out.double(BIAS);
   out.fixed(`${two(now.getUTCDate())} ${months[now.getUTCMonth()]} ${two(now.getUTCFullYear() % 100)}`, 9);
   out.fixed(`${two(now.getUTCHours())}:${two(now.getUTCMinutes())}:${two(now.getUTCSeconds())}`, 8);
@@ -270,12 +271,14 @@ class Compressor {
 export interface SavOptions {
   locale: 'de' | 'en';
   fileLabel?: string;
+  /** The number of rows that will follow; -1 ("unknown") only when nobody can know it. */
+  cases?: number;
 }
 
 export async function writeSav(out: Writable, columns: ExportColumn[], rows: AsyncIterable<Cell[]>, options: SavOptions): Promise<number> {
   const shorts = shortNames(columns);
   const vars: SavVar[] = columns.map((col, i) => ({ col, short: shorts[i], width: savWidth(col), coded: col.type === 'numeric' && col.values.length > 0 }));
-  await put(out, dictionary(vars, options.locale, options.fileLabel ?? ''));
+  await put(out, dictionary(vars, options.locale, options.fileLabel ?? '', options.cases ?? -1));
   const z = new Compressor();
   let n = 0;
   for await (const cells of rows) {

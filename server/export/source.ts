@@ -1,6 +1,6 @@
 // Reads a survey's responses for export in batches by `seq` (keyset pagination), so memory
 // stays constant however many responses there are.
-import { and, asc, count, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lte, max } from 'drizzle-orm';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
 import { responses, surveyVersions } from '../db/schema.ts';
@@ -27,8 +27,20 @@ export async function countResponses(db: Db, surveyId: number, status: StatusFil
   return row.n;
 }
 
-/** The responses of a survey in `seq` order, `batch` rows per query. */
-export async function* responseRecords(db: Db, surveyId: number, status: StatusFilter, batch = 1000): AsyncGenerator<ResponseRecord> {
+/**
+ * What an export holds, fixed before its first row: the responses up to the newest `seq` now,
+ * and how many they are (a .sav file states its case count in the header).
+ */
+export async function exportBound(db: Db, surveyId: number, status: StatusFilter): Promise<{ upTo: number; count: number }> {
+  const [row] = await db
+    .select({ n: count(), upTo: max(responses.seq) })
+    .from(responses)
+    .where(and(eq(responses.surveyId, surveyId), inArray(responses.status, statuses(status))));
+  return { upTo: Number(row.upTo ?? 0), count: row.n };
+}
+
+/** The responses of a survey in `seq` order, `batch` rows per query; only up to `upTo` when given. */
+export async function* responseRecords(db: Db, surveyId: number, status: StatusFilter, batch = 1000, upTo?: number): AsyncGenerator<ResponseRecord> {
   let after = 0;
   for (;;) {
     const rows = await db
@@ -43,7 +55,14 @@ export async function* responseRecords(db: Db, surveyId: number, status: StatusF
         data: responses.data,
       })
       .from(responses)
-      .where(and(eq(responses.surveyId, surveyId), inArray(responses.status, statuses(status)), gt(responses.seq, after)))
+      .where(
+        and(
+          eq(responses.surveyId, surveyId),
+          inArray(responses.status, statuses(status)),
+          gt(responses.seq, after),
+          upTo === undefined ? undefined : lte(responses.seq, upTo),
+        ),
+      )
       .orderBy(asc(responses.seq))
       .limit(batch);
     for (const r of rows) yield { ...r, data: (r.data ?? {}) as Record<string, unknown> };

@@ -54,7 +54,7 @@ t.test('PSPP reads back every string and number written', async (t) => {
   const sink = new PassThrough();
   const chunks: Buffer[] = [];
   sink.on('data', (c: Buffer) => chunks.push(c));
-  const written = await writeSav(sink, columns, each(), { locale: 'de' });
+  const written = await writeSav(sink, columns, each(), { locale: 'de', cases: ROWS });
   sink.end();
   t.equal(written, ROWS);
   t.ok(chunks.length > 3, `the file was handed out in ${chunks.length} chunks`);

@@ -109,3 +109,32 @@ t.test('PSPP shows the variable labels, value labels, measurement levels and mis
   t.match(output, /in dieser Version nicht gefragt/);
   t.match(output, /nicht gewählt/);
 });
+
+t.test(`R's foreign::read.spss reads the .sav: the header's case count, and the same frequencies as PSPP (${dbLabel})`, async (t) => {
+  const file = path.join(dir, 'partner.sav');
+  t.equal(fs.readFileSync(file).readInt32LE(80), stored, 'the header states the real case count, not -1');
+  const r = [
+    'suppressWarnings(library(foreign))',
+    `d <- read.spss('${file}', to.data.frame = FALSE, use.value.labels = FALSE)`,
+    'cat("rows", length(d$nutzung), "\\n")',
+    'tab <- table(d$nutzung)',
+    'cat("nutzung", paste(names(tab), tab, sep = "=", collapse = " "), "\\n")',
+  ].join('\n');
+  let out: string;
+  try {
+    out = execFileSync('Rscript', ['-e', r], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return t.fail(code === 'ENOENT' ? 'Rscript was not found: install r-base-core (apt-get install r-base-core)' : `R could not read the file: ${(error as { stderr?: string }).stderr ?? error}`);
+  }
+  t.match(out, new RegExp(`^rows ${stored} $`, 'm'), 'R reads one row per stored response');
+  const fromR = new Map(
+    (out.match(/^nutzung (.*)$/m)?.[1] ?? '')
+      .trim()
+      .split(' ')
+      .map((pair) => pair.split('=').map(Number) as [number, number]),
+  );
+  const fromPspp = frequencies(pspp(`SET TNUMBERS=VALUES.\nGET FILE='${file}'.\nFREQUENCIES /VARIABLES=nutzung.\n`), (version.catalogue as Catalogue).questions.find((q) => q.name === 'nutzung')?.title.de ?? 'nutzung');
+  t.ok(fromPspp.size > 1, 'nutzung has several answers');
+  for (const [code, n] of fromPspp) t.equal(fromR.get(code), n, `nutzung = ${code}: R and PSPP count the same`);
+});
