@@ -289,6 +289,7 @@ for (const width of WIDTHS) {
       }
       await page.getByText('Ihre Antworten sind gespeichert.').waitFor();
       if (c.slug === 'om-check-umweltschutz') await resultPage(t, page, width);
+      else t.notOk(await page.getByRole('button', { name: 'Drucken / als PDF speichern' }).isVisible(), `${c.slug}: no result to print, no print button`);
       await page.screenshot({ path: `${OUTPUT}${c.slug}-${width}-done.png`, fullPage: true });
     }
   });
