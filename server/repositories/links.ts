@@ -78,7 +78,7 @@ function linkByTokenQuery(db: Db) {
       slug: surveys.slug,
       archivedAt: surveys.archivedAt,
       versionId: sql<number>`${newestVersionOfLink}`.mapWith(Number),
-      completed: sql<number>`case when ${links.maxResponses} is null then 0 else ${completedThroughLink} end`.mapWith(Number),
+      state: sql<LinkState>`${linkStateNow}`,
     })
     .from(links)
     .innerJoin(surveys, eq(surveys.id, links.surveyId))
@@ -95,20 +95,38 @@ export const newestVersionOfLink = sql`(select ${surveyVersions.id} from ${surve
 /** The link's complete responses. */
 const completedThroughLink = sql`(select count(*) from ${responses} where ${responses.linkId} = ${links.id} and ${responses.status} = 'complete')`;
 
-/** The SQL twin of `linkState(…) === 'open'` below: keep the two rules the same. */
-export const linkIsOpen = sql`${links.revokedAt} is null and ${surveys.archivedAt} is null
-  and (${links.opensAt} is null or ${links.opensAt} <= now()) and (${links.closesAt} is null or now() < ${links.closesAt})
-  and (${links.maxResponses} is null or ${completedThroughLink} < ${links.maxResponses})`;
+/**
+ * Whether the link takes answers now, by the database's clock (an app server's clock may
+ * differ near opening and closing times). The SQL twin of `linkState(…)` below, which the
+ * workspace uses for its lists: keep the two rules the same.
+ */
+const linkStateNow = sql`case
+  when ${links.revokedAt} is not null or ${surveys.archivedAt} is not null then 'closed'
+  when ${links.opensAt} is not null and now() < ${links.opensAt} then 'not_open'
+  when ${links.closesAt} is not null and now() >= ${links.closesAt} then 'closed'
+  when ${links.maxResponses} is not null and ${completedThroughLink} >= ${links.maxResponses} then 'full'
+  else 'open' end`;
+export const linkIsOpen = sql`(${linkStateNow}) = 'open'`;
 
 export type LinkState = 'open' | 'not_open' | 'closed' | 'full';
 
-/** Whether a link takes new responses now; `completed` is its count of complete responses. Its SQL twin is `linkIsOpen`. */
+/** Whether a link takes new responses now; `completed` is its count of complete responses. Its SQL twin is `linkStateNow`. */
 export function linkState(link: Link, completed: number, now = new Date(), surveyArchived = false): LinkState {
   if (link.revokedAt || surveyArchived) return 'closed';
   if (link.opensAt && now < link.opensAt) return 'not_open';
   if (link.closesAt && now >= link.closesAt) return 'closed';
   if (link.maxResponses !== null && completed >= link.maxResponses) return 'full';
   return 'open';
+}
+
+/** A link's state now, by id (for continuing a response), by the database's clock. */
+export async function linkStateById(db: Db, linkId: number): Promise<LinkState | undefined> {
+  const [row] = await db
+    .select({ state: sql<LinkState>`${linkStateNow}` })
+    .from(links)
+    .innerJoin(surveys, eq(surveys.id, links.surveyId))
+    .where(eq(links.id, linkId));
+  return row?.state;
 }
 
 export async function listLinks(db: Db, surveyId: number) {

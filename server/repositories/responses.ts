@@ -39,7 +39,7 @@ export async function insertResponse(db: Db, r: NewResponse): Promise<{ created:
  * `linkOpen` is false, so a revocation or a new version takes effect at once, in every process,
  * without a lookup before each insert. Segment and label come from the link row.
  */
-export async function insertThroughLink(db: Db, token: string, r: Omit<NewResponse, 'link' | 'surveyId'>): Promise<{ linkOpen: boolean; created: boolean; resumeKey?: string }> {
+export async function insertThroughLink(db: Db, token: string, r: Omit<NewResponse, 'link' | 'surveyId'>): Promise<{ linkOpen: boolean; created: boolean; linkId?: number; resumeKey?: string }> {
   const source = sql`
     select ${links.id} as id, ${links.surveyId} as survey_id, ${links.segment} as segment, ${links.label} as label
     from ${links} join ${surveys} on ${surveys.id} = ${links.surveyId}
@@ -48,7 +48,7 @@ export async function insertThroughLink(db: Db, token: string, r: Omit<NewRespon
 }
 
 /** The one INSERT of a response, from `source` (one row: the link's id, survey_id, segment, label, or none). */
-async function insertFrom(db: Db, source: SQL, r: Omit<NewResponse, 'link' | 'surveyId'>): Promise<{ linkOpen: boolean; created: boolean; resumeKey?: string }> {
+async function insertFrom(db: Db, source: SQL, r: Omit<NewResponse, 'link' | 'surveyId'>): Promise<{ linkOpen: boolean; created: boolean; linkId?: number; resumeKey?: string }> {
   const resumeKey = randomToken();
   const status = r.complete ? 'complete' : 'partial';
   const result = (await db.execute(sql`
@@ -64,10 +64,12 @@ async function insertFrom(db: Db, source: SQL, r: Omit<NewResponse, 'link' | 'su
       select s.id, i.id from inserted i join ${surveys} s on s.id = i.survey_id
       where i.status = 'complete' and s.webhook_url is not null
     )
-    select (select count(*) from source)::int as open, (select count(*) from inserted)::int as created`)) as unknown as { rows: { open: number; created: number }[] };
+    select (select count(*) from source)::int as open, (select count(*) from inserted)::int as created, (select id from source limit 1) as link_id`)) as unknown as {
+    rows: { open: number; created: number; link_id: number | null }[];
+  };
   const [row] = result.rows;
   const created = Number(row.created) > 0;
-  return { linkOpen: Number(row.open) > 0, created, resumeKey: created ? resumeKey : undefined };
+  return { linkOpen: Number(row.open) > 0, created, linkId: row.link_id === null ? undefined : Number(row.link_id), resumeKey: created ? resumeKey : undefined };
 }
 
 /** A response found by id and resume key, with its version's definition and catalogue. */
@@ -80,20 +82,30 @@ export async function findOwnResponse(db: Db, id: string, resumeKey: string) {
   return row;
 }
 
+/** A stored response's link and status, for deciding what a replayed POST means. */
+export async function storedResponse(db: Db, id: string): Promise<{ linkId: number | null; status: string; versionId: number } | undefined> {
+  const [row] = await db.select({ linkId: responses.linkId, status: responses.status, versionId: responses.versionId }).from(responses).where(eq(responses.id, id));
+  return row;
+}
+
 export type UpdateOutcome = 'updated' | 'already_complete' | 'not_found';
 
-/** Continues a partial response; completing it counts it, once. */
+/**
+ * Continues a partial response; completing it counts it, once. Found by its resume key (PUT),
+ * or by its link (a complete POST replaying the id of a partial save whose 201 was lost).
+ */
 export async function updateResponse(
   db: Db,
   id: string,
-  resumeKey: string,
+  owner: { resumeKey: string } | { linkId: number },
   update: { data: Record<string, unknown>; complete: boolean; locale: string; catalogue: Catalogue },
 ): Promise<UpdateOutcome> {
+  const whose = 'resumeKey' in owner ? eq(responses.resumeKeyHash, sha256(owner.resumeKey)) : eq(responses.linkId, owner.linkId);
   return db.transaction(async (tx) => {
     const [current] = await tx
       .select({ status: responses.status, surveyId: responses.surveyId, linkId: responses.linkId })
       .from(responses)
-      .where(and(eq(responses.id, id), eq(responses.resumeKeyHash, sha256(resumeKey))))
+      .where(and(eq(responses.id, id), whose))
       .for('update');
     if (!current) return 'not_found';
     if (current.status === 'complete') return 'already_complete';

@@ -4,8 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { renderMessagePage, renderRespondentPage } from '../../web/pages/respondent.ts';
 import { httpError } from '../errors.ts';
-import { findLinkByToken, linkState } from '../repositories/links.ts';
-import { eraseResponse, findOwnResponse, insertThroughLink, updateResponse } from '../repositories/responses.ts';
+import { findLinkByToken, type LinkState, linkStateById } from '../repositories/links.ts';
+import { eraseResponse, findOwnResponse, insertThroughLink, storedResponse, updateResponse } from '../repositories/responses.ts';
 
 const Message = z.object({ message: z.string() });
 const Errors = z.object({ errors: z.array(z.object({ question: z.string(), message: z.string() })) });
@@ -17,6 +17,8 @@ const ResumeHeader = z.object({ 'x-resume-key': z.string().min(1).max(200) });
 const Answer = z.object({ data: z.record(z.string(), z.unknown()), complete: z.boolean().default(false), locale: Locale });
 
 const UNKNOWN_LINK = 'Dieser Link ist ungültig.';
+const ALREADY_COMPLETE = 'Diese Antwort wurde bereits abgeschickt und kann nicht mehr geändert werden.';
+const OTHER_LINK = 'Diese Antwort wurde über einen anderen Link gegeben und kann hier nicht gespeichert werden.';
 const CLOSED_TEXT = {
   closed: 'Diese Befragung ist geschlossen. Vielen Dank für Ihr Interesse.',
   full: 'Diese Befragung hat die vorgesehene Zahl an Antworten erreicht und ist geschlossen.',
@@ -24,13 +26,31 @@ const CLOSED_TEXT = {
 } as const;
 
 const respondent: FastifyPluginAsyncZod = async (app) => {
-  const stateOf = (found: NonNullable<Awaited<ReturnType<typeof findLinkByToken>>>) => linkState(found.link, found.completed, new Date(), found.archivedAt !== null);
-
-  /** The link and its state; 404 for an unknown token, without saying whether it ever existed. */
+  /** The link and its state (by the database's clock); 404 for an unknown token, without saying whether it ever existed. */
   async function openLink(token: string) {
     const found = await findLinkByToken(app.db, token);
     if (!found) throw httpError(404, UNKNOWN_LINK);
-    return { ...found, state: stateOf(found) };
+    return found;
+  }
+  const closed = (state: Exclude<LinkState, 'open'>) => ({ message: CLOSED_TEXT[state], reason: state });
+
+  /**
+   * A POST whose id is already stored. One rule, whatever the link's state now: through the same
+   * link it is a replay and gets 200 (a complete POST for a stored partial save completes it,
+   * validated: the partial save's 201 may have been lost); through another link it gets 409.
+   * Null when nothing is stored under the id.
+   */
+  async function replay(id: string, linkId: number, body: { data: Record<string, unknown>; complete: boolean; locale: 'de' | 'en' }, linkOpen: boolean) {
+    const prior = await storedResponse(app.db, id);
+    if (!prior) return null;
+    if (prior.linkId !== linkId) return { code: 409, body: { message: OTHER_LINK } } as const;
+    if (prior.status === 'complete' || !body.complete) return { code: 200, body: { id } } as const;
+    if (!linkOpen) return null; // a completion is a new answer: the closed link decides
+    const v = await app.versions.get(prior.versionId);
+    const verdict = v.validator.validate(body.data, { complete: true, locale: body.locale });
+    if (!verdict.ok) return { code: 422, body: { errors: verdict.errors } } as const;
+    const outcome = await updateResponse(app.db, id, { linkId }, { data: verdict.data, complete: true, locale: body.locale, catalogue: v.catalogue });
+    return outcome === 'not_found' ? null : ({ code: 200, body: { id } } as const);
   }
 
   app.get('/s/:token', { schema: { params: TokenParams, querystring: z.object({ lang: z.string().optional() }) } }, async (request, reply) => {
@@ -39,7 +59,7 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
     const found = await findLinkByToken(app.db, token);
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
     if (!found) return reply.code(404).send(renderMessagePage({ title: 'Link ungültig', message: UNKNOWN_LINK, lang, status: 404 }));
-    const state = stateOf(found);
+    const state = found.state;
     if (state !== 'open') return reply.code(410).send(renderMessagePage({ title: 'Befragung geschlossen', message: CLOSED_TEXT[state], lang, status: 410 }));
     return renderRespondentPage({ token, lang });
   });
@@ -49,7 +69,7 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
     { schema: { params: TokenParams, response: { 200: z.object({ survey: z.record(z.string(), z.unknown()), version: z.number(), audience: z.string(), locale: z.enum(['de', 'en']), oneResponsePerBrowser: z.boolean() }), 404: Message, 410: Closed } } },
     async (request, reply) => {
       const { link, versionId, state } = await openLink(request.params.token);
-      if (state !== 'open') return reply.code(410).send({ message: CLOSED_TEXT[state], reason: state });
+      if (state !== 'open') return reply.code(410).send(closed(state));
       const v = await app.versions.get(versionId);
       return { survey: v.definition, version: v.version, audience: link.segment, locale: 'de' as const, oneResponsePerBrowser: link.oneResponsePerBrowser };
     },
@@ -68,7 +88,7 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/links/:token/responses',
-    { schema: { params: TokenParams, body: Answer.extend({ id: z.uuid() }), response: { 200: z.object({ id: z.string() }), 201: z.object({ id: z.string(), resumeKey: z.string() }), 404: Message, 410: Closed, 422: Errors, 503: Message } } },
+    { schema: { params: TokenParams, body: Answer.extend({ id: z.uuid() }), response: { 200: z.object({ id: z.string() }), 201: z.object({ id: z.string(), resumeKey: z.string() }), 404: Message, 409: Message, 410: Closed, 422: Errors, 503: Message } } },
     async (request, reply) => {
       const { token } = request.params;
       const { id, data, complete, locale } = request.body;
@@ -78,7 +98,9 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
           const found = await openLink(token);
           if (found.state !== 'open') {
             answering.delete(token);
-            return reply.code(410).send({ message: CLOSED_TEXT[found.state], reason: found.state });
+            const again = await replay(id, found.link.id, request.body, false);
+            if (again) return reply.code(again.code).send(again.body);
+            return reply.code(410).send(closed(found.state));
           }
           versionId = found.versionId;
         }
@@ -96,7 +118,12 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
         answering.delete(token);
         answering.set(token, v.id);
         if (answering.size > ANSWERING_MAX) answering.delete(answering.keys().next().value as string);
-        if (!stored.created) return reply.code(200).send({ id });
+        if (!stored.created) {
+          const again = await replay(id, stored.linkId as number, request.body, true);
+          // Nothing under the id any more: erased between the INSERT and now.
+          if (!again) return reply.code(409).send({ message: 'Diese Antwort wurde inzwischen gelöscht.' });
+          return reply.code(again.code).send(again.body);
+        }
         return reply.code(201).send({ id, resumeKey: stored.resumeKey as string });
       }
       // The survey got new versions between lookup and insert twice in a row: nothing stored,
@@ -123,13 +150,17 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
       const key = request.headers['x-resume-key'];
       const own = await findOwnResponse(app.db, id, key);
       if (!own) throw httpError(404, 'Antwort nicht gefunden');
+      if (own.response.status === 'complete') throw httpError(409, ALREADY_COMPLETE);
+      // Continuing is answering: a revoked, archived, ended or full link takes no more.
+      const state = own.response.linkId === null ? 'open' : await linkStateById(app.db, own.response.linkId);
+      if (state && state !== 'open') return reply.code(410).send(closed(state));
       const { data, complete, locale } = request.body;
       const v = await app.versions.get(own.response.versionId);
       const verdict = v.validator.validate(data, { complete, locale });
       if (!verdict.ok) return reply.code(422).send({ errors: verdict.errors });
-      const outcome = await updateResponse(app.db, id, key, { data: verdict.data, complete, locale, catalogue: v.catalogue });
+      const outcome = await updateResponse(app.db, id, { resumeKey: key }, { data: verdict.data, complete, locale, catalogue: v.catalogue });
       if (outcome === 'not_found') throw httpError(404, 'Antwort nicht gefunden');
-      if (outcome === 'already_complete') throw httpError(409, 'Diese Antwort wurde bereits abgeschickt und kann nicht mehr geändert werden.');
+      if (outcome === 'already_complete') throw httpError(409, ALREADY_COMPLETE);
       return { id, complete };
     },
   );
