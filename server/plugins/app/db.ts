@@ -49,7 +49,7 @@ export default fp(
       const url = config.databaseUrl;
       const monitor = new DbMonitor({
         timeoutMs: t.healthMs,
-        intervalMs: 1_000,
+        intervalMs: 500,
         connect: async () => {
           const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: t.healthMs, query_timeout: t.healthMs, application_name: 'befund-probe' });
           client.on('error', () => {});
