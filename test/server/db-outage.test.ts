@@ -11,12 +11,8 @@ import t from 'tap';
 import { startServer } from '../helpers/cli.ts';
 import { type Cluster, clusterUnavailable, createCluster } from '../helpers/pg-cluster.ts';
 
+/** Without Debian's cluster tools the test is skipped with a sentence saying what to install. */
 const missing = clusterUnavailable();
-if (missing) {
-  t.comment(`skipped: ${missing}`);
-  t.pass('skipped: no pg_createcluster');
-  process.exit(0);
-}
 
 interface Sample {
   start: number;
@@ -81,7 +77,7 @@ async function timedHealth(base: string) {
   return { ms: performance.now() - start, status: res.status, body: (await res.json()) as { status: string; reason?: string; message?: string }, retryAfter: res.headers.get('retry-after') };
 }
 
-t.test('the server survives a restart and a freeze of PostgreSQL under load', async (t) => {
+t.test('the server survives a restart and a freeze of PostgreSQL under load', { skip: missing ?? false }, async (t) => {
   let cluster: Cluster | undefined;
   t.teardown(async () => cluster?.drop());
   cluster = await createCluster();
