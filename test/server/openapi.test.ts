@@ -15,7 +15,7 @@ t.test('the OpenAPI document lists the routes with their error responses', async
   const doc = res.json();
   t.match(doc.openapi, /^3\./);
   const post = doc.paths['/api/v1/links/{token}/responses'].post;
-  t.same(Object.keys(post.responses).sort(), ['200', '201', '404', '410', '422', '503']);
+  t.same(Object.keys(post.responses).sort(), ['200', '201', '404', '409', '410', '422', '503']);
   const links = doc.paths['/api/v1/surveys/{slug}/links'].post;
   t.ok(links.responses['401'] && links.responses['403'] && links.responses['404'], 'researcher routes document 401, 403 and 404');
   t.notOk(doc.paths['/api/docs'], 'the document does not list itself');
