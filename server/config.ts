@@ -42,15 +42,15 @@ const EnvSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: millis('HTTP_REQUEST_TIMEOUT_MS', 15_000),
   HTTP_CONNECTION_TIMEOUT_MS: millis('HTTP_CONNECTION_TIMEOUT_MS', 30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: millis('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000),
-  MAX_EVENT_LOOP_DELAY_MS: millis('MAX_EVENT_LOOP_DELAY_MS', 1_000),
+  MAX_EVENT_LOOP_DELAY_MS: millis('MAX_EVENT_LOOP_DELAY_MS', 1_000, 0),
 });
 
-/** A duration in milliseconds: a positive whole number. */
-function millis(name: string, fallback: number) {
+/** A duration in milliseconds: a whole number of at least `least` (0 where 0 means "off"). */
+function millis(name: string, fallback: number, least = 1) {
   return z.coerce
     .number({ message: `${name} muss eine Zahl von Millisekunden sein, z. B. ${name}=${fallback}` })
     .int(`${name} muss eine ganze Zahl von Millisekunden sein, z. B. ${name}=${fallback}`)
-    .min(1, `${name} muss größer als 0 sein, z. B. ${name}=${fallback}`)
+    .min(least, least === 0 ? `${name} darf nicht negativ sein, z. B. ${name}=${fallback}` : `${name} muss größer als 0 sein, z. B. ${name}=${fallback}`)
     .default(fallback);
 }
 

@@ -9,6 +9,8 @@ import type { Values } from './expr.ts';
 export const MAX_DEPTH = 32;
 /** More values in one answer than any question produces; keeps a hostile body from costing seconds. */
 export const MAX_NODES = 100_000;
+/** A refusal names at most this many questions: a body of 100,000 unknown keys gets a short answer. */
+export const MAX_ERRORS = 50;
 
 /**
  * What PostgreSQL's jsonb cannot store or no browser sends: NUL characters and lone UTF-16
@@ -58,6 +60,11 @@ export function shapePhase(questions: AnyQ[]): (data: Values, locale: Locale) =>
     const clean: Values = {};
     const fail = (question: string, m: Msg) => errors.push({ question, message: m[locale] });
     for (const key of Object.keys(data)) {
+      if (errors.length >= MAX_ERRORS) {
+        const rest = Object.keys(data).length;
+        errors.push({ question: '', message: locale === 'en' ? `Further answers were not checked (${rest} keys in all).` : `Weitere Antworten wurden nicht geprüft (insgesamt ${rest} Schlüssel).` });
+        break;
+      }
       const value = data[key];
       if (value === null || value === undefined) continue;
       const q = byValueName.get(key);

@@ -113,3 +113,26 @@ t.test('the same answers as a partial save and complete: only "required" differs
   t.equal(complete.statusCode, 422);
   t.equal(complete.json().errors[0].question, 'kanaele');
 });
+
+t.test('100,000 unknown keys: a short 422 naming the first of them, nothing stored', async (t) => {
+  const before = await rows();
+  const data = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, 1]));
+  const res = await post(data);
+  t.equal(res.statusCode, 422);
+  const errors = res.json().errors as { question: string; message: string }[];
+  t.equal(errors[0].question, 'k0');
+  t.ok(errors.length <= 51, `${errors.length} entries, not 100,000`);
+  t.match(errors.at(-1)?.message, /nicht geprüft/);
+  t.ok(res.body.length < 20_000, `${res.body.length} bytes`);
+  t.equal(await rows(), before);
+});
+
+t.test('a malformed request gets a German sentence, not a parser message', async (t) => {
+  const broken = await app.inject({ method: 'POST', url: `/api/v1/links/${link.token}/responses`, payload: '{"id": ', headers: { 'content-type': 'application/json' } });
+  t.equal(broken.statusCode, 400);
+  t.same(broken.json(), { message: 'Die Anfrage enthält kein gültiges JSON.' });
+  const badId = await app.inject({ method: 'POST', url: `/api/v1/links/${link.token}/responses`, payload: { id: 'nicht-eine-uuid', data: {} } });
+  t.equal(badId.statusCode, 400);
+  t.equal(badId.json().errors[0].question, 'id');
+  t.match(badId.json().errors[0].message, /Ungültig/);
+});
