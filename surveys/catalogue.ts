@@ -12,6 +12,7 @@
 //  - file answers are catalogued as `text` (the file name), never analysed.
 import { Model } from 'survey-core';
 import type { Question } from 'survey-core';
+import { parseMark } from './marks.ts';
 import type { Catalogue, CatalogueQuestion, Choice, LocalizedText, Measure, Variable } from './types.ts';
 
 // survey-core's question classes differ per type; the catalogue reads their typed properties by name.
@@ -101,6 +102,9 @@ function catalogueQuestion(q: AnyQ, locales: string[]): CatalogueQuestion {
       label: localized(i.locTitle, locales, i.name),
     }));
   entry.variables = variablesOf(q, q.name, title, locales);
+  if ((type === 'checkbox' || type === 'tagbox' || type === 'radiogroup' || type === 'dropdown') && q.showNoneItem) entry.hasNone = true;
+  const { mark } = parseMark(q.befund);
+  if (mark) entry.befund = mark;
   const first = entry.variables[0];
   if (first && (type === 'rating' || type === 'matrix' || first.measure === 'ordinal')) entry.ordinal = true;
   if (

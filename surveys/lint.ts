@@ -11,8 +11,12 @@ import {
   Model,
 } from 'survey-core';
 import type { JsonError } from 'survey-core';
+import { buildCatalogue } from './catalogue.ts';
+import { parseMark } from './marks.ts';
+import { describeQuestions, ruleFits, type SectionRule, selectQuestions, visibleTo } from './roles.ts';
 
-export type Finding = { element: string; message: string };
+/** A problem with the definition; `severity: 'warning'` marks one that does not block an import. */
+export type Finding = { element: string; message: string; severity?: 'warning' };
 
 type Json = Record<string, unknown>;
 
@@ -82,6 +86,7 @@ export function lintSurvey(json: unknown): Finding[] {
   for (const e of model.jsonErrors ?? []) findings.push(fromJsonError(e));
   const elements = collectElements(json);
   findings.push(...duplicateNames(elements));
+  findings.push(...badMarks(elements));
   if (!elements.some((e) => e.kind === 'question' && !NON_ANSWER_TYPES.has(String(e.json.type)))) {
     findings.push({
       element: 'survey',
@@ -89,6 +94,50 @@ export function lintSurvey(json: unknown): Finding[] {
     });
   }
   findings.push(...checkExpressionsAndReferences(json, knownRoots(json, elements)));
+  return findings;
+}
+
+/** A `befund` mark survey-core accepts (it is an object property) but whose shape is wrong. */
+function badMarks(elements: ElementRef[]): Finding[] {
+  return elements.flatMap((e) => {
+    const { error } = parseMark(e.json.befund);
+    return error ? [{ element: String(e.json.name ?? e.json.type ?? '?'), message: `Die Markierung „befund“ ist ungültig: ${error}.` }] : [];
+  });
+}
+
+/** What the coverage check needs of an audience profile (analysis/profiles). */
+export interface AudienceRules {
+  audience: string;
+  sections: readonly SectionRule[];
+  keyFindings: readonly { rule: string; role?: string; question?: string }[];
+}
+
+/**
+ * Warnings, never errors: a question that no audience profile would show, and a profile's section
+ * rule or key-findings rule that matches nothing in this survey. Run on a definition that passes
+ * `lintSurvey`.
+ */
+export function lintCoverage(json: unknown, profiles: readonly AudienceRules[]): Finding[] {
+  const infos = describeQuestions(buildCatalogue(json));
+  const shownAnywhere = new Set<string>();
+  const findings: Finding[] = [];
+  const warn = (element: string, message: string) => findings.push({ element, message, severity: 'warning' });
+  for (const p of profiles) {
+    const { sections, unplaced } = selectQuestions(p.audience, p.sections, infos);
+    const shown = new Set([...Object.values(sections).flat(), ...unplaced]);
+    for (const n of shown) shownAnywhere.add(n);
+    for (const s of p.sections) {
+      if (sections[s.id].length === 0) warn(`${p.audience}/${s.id}`, `Der Abschnitt „${s.id}“ des Profils „${p.audience}“ findet in dieser Umfrage keine Frage.`);
+    }
+    for (const r of p.keyFindings) {
+      if (!r.role) continue;
+      const hit = infos.some((i) => shown.has(i.question.name) && i.role === r.role && ruleFits(r.rule, i) && visibleTo(p.audience, i));
+      if (!hit) warn(`${p.audience}/${r.rule}`, `Die Kernaussage „${r.rule}“ des Profils „${p.audience}“ findet keine gezeigte Frage mit der Rolle „${r.role}“.`);
+    }
+  }
+  for (const i of infos) {
+    if (!shownAnywhere.has(i.question.name)) warn(i.question.name, `Kein Zielgruppen-Bericht zeigt diese Frage (Rolle „${i.role}“); markieren Sie sie mit „befund“: { "role": …, "audiences": [...] }.`);
+  }
   return findings;
 }
 

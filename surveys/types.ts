@@ -1,6 +1,7 @@
 // The question catalogue: the one place that knows how a SurveyJS definition turns into
 // questions and analysable variables. Analysis and exports read this, never SurveyJS JSON.
 import { z } from 'zod';
+import { MarkSchema } from './marks.ts';
 
 /** Text in several locales. German (`de`) is always present; `en` is the second locale. */
 export const LocalizedTextSchema = z.object({ de: z.string(), en: z.string().optional() }).catchall(z.string());
@@ -57,6 +58,10 @@ export const CatalogueQuestionSchema = z.object({
   /** For text questions: the SurveyJS inputType (`number`, `email`, …). */
   inputType: z.string().optional(),
   variables: z.array(VariableSchema),
+  /** For choice questions: survey-core's "none" item is shown (its value is among the choices). */
+  hasNone: z.boolean().optional(),
+  /** The author's `befund` mark (role, audiences, short title), when the definition has a valid one. */
+  befund: MarkSchema.optional(),
 });
 export type CatalogueQuestion = z.infer<typeof CatalogueQuestionSchema>;
 

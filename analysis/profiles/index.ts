@@ -1,28 +1,50 @@
 // Report profiles: one JSON file per audience in this folder. A profile is data, not code: it
-// names the audience, title, intro, sections (question names in order), the segments the report
-// draws on and compares, glossary entries and key-findings rules. A researcher adds an audience
-// by adding a file; `validateProfile` checks it against the survey's catalogue.
+// names the audience, title, intro, the segments the report draws on and compares, glossary
+// entries, sections and key-findings rules. Sections and rules say what KIND of content the
+// audience gets — `match` rules over roles, types, tags and position in the question catalogue
+// (surveys/roles.ts) — so one profile serves any survey. A survey-specific profile may still name
+// questions (`sections[].questions`, `keyFindings[].question`); `validateProfile` checks those
+// names and `resolveProfile` turns a profile into the concrete sections of one survey.
 import { readdirSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { RoleSchema } from '../../surveys/marks.ts';
+import { describeQuestions, MatchSchema, ruleFits, selectQuestions } from '../../surveys/roles.ts';
 import { type Catalogue, LocalizedTextSchema } from '../../surveys/types.ts';
 
 const Name = z.string().min(1);
 
 /** Key-findings rules, each computed from the data by `analysis/report/findings.ts`. */
+/** Which question a key-findings rule reads: one by name, or the first shown one with a role. */
+const Target = { question: Name.optional(), role: RoleSchema.optional() };
+/** Key-findings rules, each computed from the data by `analysis/report/findings.ts`. */
 export const KeyFindingRuleSchema = z.discriminatedUnion('rule', [
   /** The `count` matrix rows (or ordinal questions) with the highest top-2-box share. */
-  z.object({ rule: z.literal('top-rated'), question: Name, count: z.number().int().min(1).default(3) }).strict(),
+  z.object({ rule: z.literal('top-rated'), ...Target, count: z.number().int().min(1).default(3) }).strict(),
   /** The `count` options chosen most often (multiple or single choice). */
-  z.object({ rule: z.literal('most-chosen'), question: Name, count: z.number().int().min(1).default(3) }).strict(),
+  z.object({ rule: z.literal('most-chosen'), ...Target, count: z.number().int().min(1).default(3) }).strict(),
   /** The ranking item with the best mean rank, and how many put it first. */
-  z.object({ rule: z.literal('top-ranked'), question: Name }).strict(),
+  z.object({ rule: z.literal('top-ranked'), ...Target }).strict(),
   /** The top-2-box share of an ordinal question. */
-  z.object({ rule: z.literal('top-box'), question: Name }).strict(),
+  z.object({ rule: z.literal('top-box'), ...Target }).strict(),
   /** Where the compared segments differ most (top-2 share or option share), with the test. */
-  z.object({ rule: z.literal('largest-difference'), question: Name }).strict(),
+  z.object({ rule: z.literal('largest-difference'), ...Target }).strict(),
 ]);
 export type KeyFindingRule = z.infer<typeof KeyFindingRuleSchema>;
 export const KEY_FINDING_RULES = KeyFindingRuleSchema.options.map((o) => o.shape.rule.value);
+/** A rule resolved for one survey: it names its question. */
+export type ResolvedKeyFindingRule = KeyFindingRule & { question: string };
+
+const SectionSchema = z
+  .object({
+    id: Name,
+    title: LocalizedTextSchema,
+    intro: LocalizedTextSchema.optional(),
+    /** Named questions, in this order (a survey-specific profile). */
+    questions: z.array(Name).min(1).optional(),
+    /** Or a rule: the questions it matches, in survey order, not taken by an earlier section. */
+    match: MatchSchema.optional(),
+  })
+  .strict();
 
 export const ProfileSchema = z
   .object({
@@ -39,9 +61,7 @@ export const ProfileSchema = z
         labels: z.record(z.string(), LocalizedTextSchema).default({}),
       })
       .strict(),
-    sections: z
-      .array(z.object({ id: Name, title: LocalizedTextSchema, intro: LocalizedTextSchema.optional(), questions: z.array(Name).min(1) }).strict())
-      .min(1),
+    sections: z.array(SectionSchema).min(1),
     glossary: z.array(z.object({ term: LocalizedTextSchema, definition: LocalizedTextSchema }).strict()).default([]),
     keyFindings: z.array(KeyFindingRuleSchema).default([]),
   })
@@ -86,12 +106,23 @@ export function parseProfile(input: unknown, source = 'Profil'): Profile {
   const ids = p.sections.map((s) => s.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new ProfileError(`${source}: der Abschnitt "${dup}" kommt zweimal vor`);
+  p.sections.forEach((s, i) => {
+    if (!s.questions === !s.match) throw new ProfileError(`${source}: sections[${i}] ("${s.id}") braucht genau eins von "questions" (Fragen nennen) oder "match" (Regel)`);
+  });
+  p.keyFindings.forEach((r, i) => {
+    if (!r.question === !r.role) throw new ProfileError(`${source}: keyFindings[${i}] braucht genau eins von "question" oder "role"`);
+  });
   return p;
 }
 
 /** Every question name a profile relies on: its sections' and its key-findings rules'. */
 export function profileQuestions(profile: Profile): string[] {
-  return [...new Set([...profile.sections.flatMap((s) => s.questions), ...profile.keyFindings.map((r) => r.question)])];
+  return [
+    ...new Set([
+      ...profile.sections.flatMap((s) => [...(s.questions ?? []), ...(s.match?.questions ?? [])]),
+      ...profile.keyFindings.flatMap((r) => (r.question ? [r.question] : [])),
+    ]),
+  ];
 }
 
 /** Rejects a profile that names a question the catalogue does not have, naming it. */
@@ -104,6 +135,38 @@ export function validateProfile(profile: Profile, catalogue: Catalogue): Profile
     );
   }
   return profile;
+}
+
+/** A profile made concrete for one survey: sections with question names, rules with their question. */
+export interface ResolvedProfile extends Omit<Profile, 'sections' | 'keyFindings'> {
+  sections: { id: string; title: Profile['sections'][number]['title']; intro?: Profile['sections'][number]['intro']; questions: string[] }[];
+  keyFindings: ResolvedKeyFindingRule[];
+}
+
+/**
+ * The sections and key-findings rules of `profile` for this survey. Rule sections take the
+ * questions they match (in survey order, each question once); questions marked for this audience
+ * that no section takes form a last section "Weitere Fragen"; empty sections are left out. A
+ * rule by role reads the first shown question with that role that it can read; a rule that finds
+ * none is left out. Named questions must exist (ProfileError otherwise).
+ */
+export function resolveProfile(profile: Profile, catalogue: Catalogue): ResolvedProfile {
+  validateProfile(profile, catalogue);
+  const infos = describeQuestions(catalogue);
+  const { sections: picked, unplaced } = selectQuestions(profile.audience, profile.sections, infos);
+  const sections: ResolvedProfile['sections'] = profile.sections
+    .map(({ id, title, intro }) => ({ id, title, ...(intro ? { intro } : {}), questions: picked[id] }))
+    .filter((s) => s.questions.length > 0);
+  if (unplaced.length > 0) sections.push({ id: 'weitere', title: { de: 'Weitere Fragen', en: 'Further questions' }, questions: unplaced });
+  const shown = new Set(sections.flatMap((s) => s.questions));
+  const keyFindings = profile.keyFindings.flatMap((rule): ResolvedKeyFindingRule[] => {
+    if (rule.question) return [{ ...rule, question: rule.question }];
+    const fits = infos.filter((i) => shown.has(i.question.name) && i.role === rule.role && ruleFits(rule.rule, i));
+    // a top-2 box reads best on a rating scale: prefer one over other ordinal questions
+    const hit = rule.rule === 'top-box' ? (fits.find((i) => i.question.type === 'rating') ?? fits[0]) : fits[0];
+    return hit ? [{ ...rule, question: hit.question.name }] : [];
+  });
+  return { ...profile, sections, keyFindings };
 }
 
 const DIR = new URL('./', import.meta.url);

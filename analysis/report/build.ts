@@ -9,11 +9,12 @@
 //       (frequencies, Wilson, ordinal summary, ranking, quartiles) and
 //       segment comparisons (chi-square + Cramér's V, Kruskal-Wallis,
 //       Mann-Whitney) with their plain-words text                            compare.ts
+//   profile (rules over roles) → concrete sections and rules for this survey  profiles/index.ts
 //     → key findings by the profile's rules                                   findings.ts
 //     → ReportModel                                                           model.ts
 import type { Catalogue, LocalizedText } from '../../surveys/types.ts';
 import { asLocale, type Locale } from '../format.ts';
-import { type Profile, validateProfile } from '../profiles/index.ts';
+import { type Profile, type ResolvedProfile, resolveProfile } from '../profiles/index.ts';
 import { DEFAULT_MIN_GROUP_SIZE, type Figure, suppressionNotice } from '../suppress.ts';
 import type { AggregatedData } from '../types.ts';
 import { type CompareGroup, createContext } from './context.ts';
@@ -49,7 +50,8 @@ export class ReportError extends Error {
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function buildReport(input: BuildReportInput): ReportModel {
-  const { catalogue, profile } = input;
+  const { catalogue } = input;
+  const segments = input.profile.segments;
   const locale: Locale = asLocale(input.locale ?? 'de');
   void locale;
   const k = input.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
@@ -57,16 +59,19 @@ export function buildReport(input: BuildReportInput): ReportModel {
 
   const index = new DataIndex(input.data);
   const filters = input.filters ?? {};
-  const inScope = (u: { segment: string; linkLabel: string | null }) => profile.segments.include.includes(u.segment) && passes(filters, u.segment, u.linkLabel);
+  const inScope = (u: { segment: string; linkLabel: string | null }) => segments.include.includes(u.segment) && passes(filters, u.segment, u.linkLabel);
   const scopeUnits = index.units.filter(inScope);
   const base = scopeUnits.reduce((s, u) => s + u.base, 0);
   if (base === 0) {
     throw new ReportError(
-      `Für diesen Bericht gibt es noch keine abgeschlossenen Antworten (Zielgruppen ${profile.segments.include.join(', ')}${filters.segments?.length || filters.linkLabels?.length ? ', mit den gewählten Filtern' : ''}).`,
+      `Für diesen Bericht gibt es noch keine abgeschlossenen Antworten (Zielgruppen ${segments.include.join(', ')}${filters.segments?.length || filters.linkLabels?.length ? ', mit den gewählten Filtern' : ''}).`,
       409,
     );
   }
-  validateProfile(profile, catalogue);
+  const profile: ResolvedProfile = resolveProfile(input.profile, catalogue);
+  if (profile.sections.length === 0) {
+    throw new ReportError(`Das Profil "${profile.audience}" findet in dieser Umfrage keine Frage, die es zeigen könnte.`, 422);
+  }
   const labelOf = (segment: string): LocalizedText => profile.segments.labels[segment] ?? { de: segment, en: segment };
   const groups: CompareGroup[] = profile.segments.compare
     .map((segment) => ({ key: segment, label: labelOf(segment), units: scopeUnits.filter((u) => u.segment === segment).map((u) => u.id) }))
@@ -90,7 +95,8 @@ export function buildReport(input: BuildReportInput): ReportModel {
   }
 
   const questions = new Map<string, QuestionResult>();
-  const byName = new Map(catalogue.questions.map((q) => [q.name, q]));
+  // an author's plain-words short title (befund.short) replaces the question text in reports
+  const byName = new Map(catalogue.questions.map((q) => [q.name, q.befund?.short ? { ...q, title: { ...q.title, ...q.befund.short } } : q]));
   const build = (name: string) => {
     let r = questions.get(name);
     if (!r) {

@@ -1,7 +1,7 @@
 // Key findings: each profile rule computed from the built questions, never written by hand. A
 // rule whose figures are hidden or missing gives no finding rather than a guess.
 import { formatShare, type Locale } from '../format.ts';
-import type { KeyFindingRule } from '../profiles/index.ts';
+import type { ResolvedKeyFindingRule } from '../profiles/index.ts';
 import { isSuppressed } from '../suppress.ts';
 import { isHidden } from './context.ts';
 import type { Comparison, KeyFinding, LocalizedText, QuestionResult } from './model.ts';
@@ -104,7 +104,7 @@ function largestDifference(q: QuestionResult): LocalizedText | null {
 }
 
 /** Applies the profile's rules in order; `questions` holds every built question by name. */
-export function keyFindings(rules: readonly KeyFindingRule[], questions: ReadonlyMap<string, QuestionResult>): KeyFinding[] {
+export function keyFindings(rules: readonly ResolvedKeyFindingRule[], questions: ReadonlyMap<string, QuestionResult>): KeyFinding[] {
   const out: KeyFinding[] = [];
   for (const rule of rules) {
     const q = questions.get(rule.question);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Model } from 'survey-core';
 import t from 'tap';
 import { buildCatalogue } from '../../surveys/catalogue.ts';
 import { CatalogueSchema } from '../../surveys/types.ts';
@@ -78,4 +79,19 @@ t.test('matrix cells, dynamic rows, multiple text and booleans get their own key
     { value: false, label: { de: 'nein', en: 'no' } },
   ]);
   t.same(c.questions[0].title, { de: 'md', en: 'md' }, 'the name stands in for a missing title');
+});
+
+t.test('the befund mark is a registered survey-core property: no JSON error, kept by toJSON, read into the catalogue', async (t) => {
+  const mark = { role: 'barrier', audiences: ['sme', 'works_council'], short: { de: 'Hürden', en: 'Barriers' } };
+  const json = { title: 'T', pages: [{ name: 'p', elements: [{ type: 'checkbox', name: 'h', choices: ['a', 'b'], befund: mark }, { type: 'text', name: 'plain' }] }] };
+  const model = new Model(json);
+  t.same(model.jsonErrors ?? [], [], 'survey-core knows the property');
+  const again = model.toJSON();
+  t.same(again.pages[0].elements[0].befund, mark, 'toJSON keeps the mark');
+  t.same(new Model(again).toJSON(), again, 'a second round trip changes nothing');
+  const c = buildCatalogue(json);
+  t.same(c.questions[0].befund, mark);
+  t.equal(c.questions[1].befund, undefined, 'an unmarked question has no mark');
+  t.equal(CatalogueSchema.safeParse(c).success, true);
+  t.equal(buildCatalogue({ elements: [{ type: 'text', name: 'x', befund: { role: 'chef' } }] }).questions[0].befund, undefined, 'a malformed mark is left out (the linter names it)');
 });
