@@ -1,4 +1,6 @@
 // `befund survey add FILE [--slug S]` and `befund survey list`.
+import { loadProfiles } from '../../analysis/profiles/index.ts';
+import { lintCoverage } from '../../surveys/lint.ts';
 import { loadDefinitionFile } from '../../surveys/load.ts';
 import { UserError } from '../errors.ts';
 import { findSurvey, importSurvey, LintError, listSurveys, updateSurveySettings } from '../repositories/surveys.ts';
@@ -30,7 +32,10 @@ export default async function survey(argv: string[]): Promise<void> {
   const slug = (values.slug as string | undefined) ?? loaded.slug;
   try {
     const r = await withApp((app) => importSurvey(app.db, { slug, definition: loaded.definition }, 'cli'));
-    output(values.json, r, r.created ? `${slug}: Version ${r.version} importiert.` : `${slug}: unverändert (Version ${r.version}).`);
+    // warnings only: which questions no audience report shows, which profile rules find nothing
+    const warnings = lintCoverage(loaded.definition, Object.values(loadProfiles()));
+    const notes = warnings.length > 0 ? `\nHinweise zu den Zielgruppen-Berichten:\n  ${warnings.map((w) => `${w.element}: ${w.message}`).join('\n  ')}` : '';
+    output(values.json, { ...r, warnings }, `${r.created ? `${slug}: Version ${r.version} importiert.` : `${slug}: unverändert (Version ${r.version}).`}${notes}`);
   } catch (err) {
     if (err instanceof LintError) throw new UserError(`${file}: nicht importiert:\n  ${err.findings.map((f) => `${f.element}: ${f.message}`).join('\n  ')}`);
     throw err;
