@@ -26,7 +26,7 @@ t.test('the demo survey, unmarked: intermediaries see everything in survey order
   t.same([...intermediary].sort(), [...all].sort(), 'intermediary: every question once');
   t.same(resolveProfile(loadProfile('intermediary'), demo).sections[0], { id: 'wer', title: { de: 'Wer hat geantwortet?', en: 'Who answered?' }, questions: ['org_typ', 'reichweite'] });
   const sme = shown(loadProfile('sme'), demo);
-  t.same(resolveProfile(loadProfile('sme'), demo).sections.map((s) => s.id), ['themen', 'wuensche', 'hemmnisse', 'praxis']);
+  t.same(resolveProfile(loadProfile('sme'), demo).sections.map((s) => s.id), ['themen', 'wuensche', 'hemmnisse', 'praxis', 'stimmen']);
   t.ok(sme.includes('relevanz') && sme.includes('formate') && sme.includes('hemmnisse') && sme.includes('kanaele'), 'sme: topics, wishes, barriers, practice');
   t.notOk(sme.includes('org_typ') || sme.includes('reichweite') || sme.includes('beispiele'), 'sme: no methodical detail');
   const wc = shown(loadProfile('works_council'), demo);
