@@ -12,10 +12,13 @@ const MAX_EXPRESSION_ROUNDS = 10;
 /** Per question: visible (own and parents), and enabled (own and parents). */
 export type State = { visible: boolean[]; enabled: boolean[] };
 
-/** Expression questions computed on top of the answers, repeated until their values settle. */
-export function withExpressionValues(plan: Plan, data: Values): Values {
+/**
+ * Expression questions computed on top of the answers, repeated until their values settle. Only
+ * enabled ones run: survey-core does not run an expression in a read-only question or panel.
+ */
+export function withExpressionValues(plan: Plan, data: Values, enabled: boolean[]): Values {
   const values: Values = { ...data };
-  const exprs = plan.questions.filter((q) => q.expression);
+  const exprs = plan.questions.filter((q, i) => q.expression && enabled[i]);
   for (let round = 0; round < MAX_EXPRESSION_ROUNDS && exprs.length > 0; round++) {
     let changed = false;
     for (const q of exprs) {
@@ -29,6 +32,20 @@ export function withExpressionValues(plan: Plan, data: Values): Values {
     if (!changed) break;
   }
   return values;
+}
+
+/** Expression values and the state they lead to, until which expressions are enabled settles. */
+function valuesAndState(plan: Plan, data: Values): { values: Values; state: State } {
+  let state = evaluate(plan, data);
+  let values = data;
+  for (let round = 0; round < MAX_EXPRESSION_ROUNDS; round++) {
+    values = withExpressionValues(plan, data, state.enabled);
+    const next = evaluate(plan, values);
+    const settled = next.enabled.every((e, i) => e === state.enabled[i]);
+    state = next;
+    if (settled) break;
+  }
+  return { values, state };
 }
 
 function containerStates(containers: Container[], values: Values): { visible: boolean[]; enabled: boolean[] } {
@@ -74,18 +91,16 @@ function stripOnce(plan: Plan, data: Values, state: State): Values | null {
 /** The stripped answers plus visible expression values, and the state they were judged in. */
 export function settle(plan: Plan, clean: Values): { data: Values; values: Values; state: State } {
   let current = clean;
-  let values = withExpressionValues(plan, current);
-  let state = evaluate(plan, values);
+  let { values, state } = valuesAndState(plan, current);
   for (let round = 0; round < MAX_STRIP_ROUNDS; round++) {
     const next = stripOnce(plan, current, state);
     if (!next) break;
     current = next;
-    values = withExpressionValues(plan, current);
-    state = evaluate(plan, values);
+    ({ values, state } = valuesAndState(plan, current));
   }
   const data = { ...current };
   plan.questions.forEach((q, i) => {
-    if (!q.expression || !state.visible[i]) return;
+    if (!q.expression || !state.visible[i] || !state.enabled[i]) return;
     const v = values[q.key];
     if (v !== undefined && v !== null && !(typeof v === 'number' && Number.isNaN(v))) data[q.key] = v;
   });

@@ -66,8 +66,13 @@ t.test(`the cached validator agrees with a fresh survey-core Model on ${CASES} g
   for (let i = 0; i < CASES; i++) {
     const data = generate();
     const partial = validator.validate(data, { complete: false, locale: 'de' });
-    if (!partial.ok) throw new Error(`generated data has a wrong shape: ${JSON.stringify(partial.errors)}`);
     const ours = validator.validate(data, { complete: true, locale: 'de' });
+    if (!partial.ok) {
+      // A partial save is refused only for what a complete one is refused for too (e.g. -1 employees).
+      if (ours.ok) disagreements.push({ data, partial, ours });
+      invalid++;
+      continue;
+    }
     const fresh = new Model(json);
     fresh.data = partial.data;
     const theirs = fresh.validate(false, false, undefined, false);
