@@ -9,7 +9,7 @@
 // in parallel and no file nears its time limit; each shard has its own database, definitions and
 // seed. ANSWERS_DIFF_CASES sets the cases per run of the suite (default 25,000; CI runs the suite
 // on PGlite and on PostgreSQL with different seeds, 50,000 cases in all). A case costs ~25 ms of
-// CPU, most of it two fresh survey-core Models (the reference's and the route's).
+// CPU, most of it fresh survey-core Models (the reference's, and the route's where it falls back).
 // ANSWERS_DIFF_SEED replays a run.
 import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
@@ -45,7 +45,8 @@ export async function runShard(shard: number): Promise<void> {
 
   const targets: Target[] = [];
   for (let s = 0; s < DEFINITIONS; s++) {
-    const json = randomSurvey(SEED * 1000 + s, s % 4 === 0 ? 'simple' : 'any');
+    // Half compile (the fast path, where survey-core's behaviour is rebuilt), half need survey-core.
+    const json = randomSurvey(SEED * 1000 + s, s % 2 === 0 ? 'simple' : 'any', 'small');
     const seeded = await seedSurvey(app, `gen-${s}`, json);
     const link = await seedLink(app, seeded.surveyId, { segment: 'sme', label: `L${s}` });
     targets.push({
@@ -102,7 +103,8 @@ export async function runShard(shard: number): Promise<void> {
         payload: { id: c.id, complete: c.complete, locale: c.locale, data: c.data },
       });
       if (expected.ok) {
-        if (c.complete && !surveyCoreAccepts(target.json, expected.data)) report('the reference keeps what survey-core refuses', c, expected.data);
+        // Every fourth: a third Model per case would cost more than the two the comparison needs.
+      if (c.complete && index % 4 === 0 && !surveyCoreAccepts(target.json, expected.data)) report('the reference keeps what survey-core refuses', c, expected.data);
         if (res.statusCode !== 201) report(`expected 201, got ${res.statusCode}`, c, res.json());
         else {
           tally.created++;

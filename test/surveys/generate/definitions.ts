@@ -422,10 +422,13 @@ function clean(v: unknown): unknown {
   );
 }
 
+/** 'small' surveys (2–5 questions, now and then 8) keep a differential test of many thousand cases affordable. */
+export type Size = 'mixed' | 'small';
+
 /** A random, valid SurveyJS definition. 'simple' uses only what surveys/compiled/support.ts lists (so it compiles); 'any' uses everything. Deterministic per seed. */
-export function randomSurvey(seed: number, profile: Profile = 'any'): SurveyJson {
+export function randomSurvey(seed: number, profile: Profile = 'any', size: Size = 'mixed'): SurveyJson {
   const g = new Gen(seed, profile);
-  const total = g.maybe(0.8) ? g.int(3, 6) : g.int(7, 12);
+  const total = size === 'small' ? (g.maybe(0.9) ? g.int(2, 5) : 8) : g.maybe(0.8) ? g.int(3, 6) : g.int(7, 12);
   const pageCount = Math.min(total, g.pick([1, 1, 2, 3]));
   const pages: J[] = [];
   let left = total;
