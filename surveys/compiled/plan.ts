@@ -169,5 +169,14 @@ export function buildPlan(json: Json, models: Record<Locale, Model>): Plan | str
     if (e instanceof Unsupported) return e.message;
     throw e;
   }
+  // survey-core runs an expression only while it is not read-only, and decides that before its
+  // panel's enableIf on the same pass, so the value depends on the order of evaluation (found by
+  // the differential test): such surveys are left to survey-core itself.
+  for (const q of plan.questions) {
+    if (!q.expression) continue;
+    for (let c = q.container; c >= 0; c = plan.containers[c].parent) {
+      if (plan.containers[c].enableIf || plan.containers[c].readOnly) return `${q.name}: expression in a panel that can be read-only`;
+    }
+  }
   return plan;
 }
