@@ -48,6 +48,11 @@ function valuesAndState(plan: Plan, data: Values): { values: Values; state: Stat
   return { values, state };
 }
 
+/** survey-core sets readOnly from enableIf whenever it runs, so an enableIf overrides a static readOnly (found by the differential test). */
+function ownEnabled(e: { readOnly: boolean; enableIf: ((v: Values) => boolean) | null }, values: Values): boolean {
+  return e.enableIf ? e.enableIf(values) : !e.readOnly;
+}
+
 function containerStates(containers: Container[], values: Values): { visible: boolean[]; enabled: boolean[] } {
   const visible: boolean[] = [];
   const enabled: boolean[] = [];
@@ -55,7 +60,7 @@ function containerStates(containers: Container[], values: Values): { visible: bo
     const pv = c.parent < 0 ? true : visible[c.parent];
     const pe = c.parent < 0 ? true : enabled[c.parent];
     visible[i] = pv && c.visible && (!c.visibleIf || c.visibleIf(values));
-    enabled[i] = pe && !c.readOnly && (!c.enableIf || c.enableIf(values));
+    enabled[i] = pe && ownEnabled(c, values);
   });
   return { visible, enabled };
 }
@@ -65,7 +70,7 @@ export function evaluate(plan: Plan, values: Values): State {
   const visible = plan.questions.map(
     (q) => cs.visible[q.container] && q.visible && (!q.visibleIf || q.visibleIf(values)),
   );
-  const enabled = plan.questions.map((q) => cs.enabled[q.container] && !q.readOnly && (!q.enableIf || q.enableIf(values)));
+  const enabled = plan.questions.map((q) => cs.enabled[q.container] && ownEnabled(q, values));
   return { visible, enabled };
 }
 
