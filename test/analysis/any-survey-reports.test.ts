@@ -1,5 +1,5 @@
 // Issue 11: the three built-in audience profiles give a report for ANY survey, not only the demo.
-// Two surveys of other fields (test/fixtures), without marks and without a question name of the
+// Three surveys of other fields (test/fixtures), without marks and without a question name of the
 // demos, are filled with random complete answers through the real import, validator and insert,
 // then reported through the report API route and through buildReport on the same aggregates
 // (the code `befund analyze` and the report pages run).
@@ -17,11 +17,11 @@ import { researcherHeaders, seedLink, seedSurvey } from '../helpers/fixtures.ts'
 import { answerGenerator } from '../surveys/random-answers.ts';
 
 const AUDIENCES = ['intermediary', 'sme', 'works_council'];
-/** Responses each audience's report rests on: 30 per segment, over the segments its profile includes. */
+/** Responses each audience's report rests on: PER_SEGMENT per segment, over the segments its profile includes. */
 const PER_SEGMENT = 80;
 const TOTAL: Record<string, number> = { intermediary: 3 * PER_SEGMENT, sme: 2 * PER_SEGMENT, works_council: 2 * PER_SEGMENT };
 const SEGMENTS = ['intermediary', 'sme', 'works_council'];
-const FIXTURES = ['survey-pflege-beruf', 'survey-kammer-mitglieder'];
+const FIXTURES = ['survey-pflege-beruf', 'survey-kammer-mitglieder', 'survey-weiterbildung-betrieb'];
 const DEMO_NAMES = new Set(
   ['om-partner-befragung', 'om-check-umweltschutz'].flatMap((f) => buildCatalogue(JSON.parse(readFileSync(`surveys/definitions/${f}.json`, 'utf8'))).questions.map((q) => q.name)),
 );
@@ -33,7 +33,7 @@ const headers = await researcherHeaders(app);
 type Section = { id: string; questions: { name: string; n: unknown; suppressed: boolean }[] };
 type Report = { audience: string; sections: Section[]; summary: { questions: string[] }[]; responses: { total: number } };
 
-/** Imports a fixture, opens one link per segment and stores 80 random complete responses per segment complete responses. */
+/** Imports a fixture, opens one link per segment and stores PER_SEGMENT random complete responses per segment. */
 async function fill(fixture: string, seed: number) {
   const definition = JSON.parse(readFileSync(`test/fixtures/${fixture}.json`, 'utf8'));
   const { surveyId, versionId } = await seedSurvey(app, fixture, definition);
@@ -57,6 +57,8 @@ for (const [f, fixture] of FIXTURES.entries()) filled.push(await fill(fixture, 1
 for (const { fixture, definition, surveyId, stored, names } of filled) {
   t.test(`${fixture}: a survey of another field, without marks, shares no question name with the demos`, async (t) => {
     t.same(names.filter((n) => DEMO_NAMES.has(n)), []);
+    const others = new Set(filled.filter((f) => f.fixture !== fixture).flatMap((f) => f.names));
+    t.same(names.filter((n) => others.has(n)), [], 'and none with the other fixtures');
     t.notOk(JSON.stringify(definition).includes('"befund"'), 'no befund marks');
     t.ok(names.length >= 8);
   });
