@@ -66,6 +66,12 @@ export const links = pgTable(
     opensAt: timestamp({ withTimezone: true }),
     closesAt: timestamp({ withTimezone: true }),
     maxResponses: integer(),
+    /**
+     * Complete responses counted against `maxResponses`, kept only for a link with a maximum
+     * (null otherwise): raised in the statement that stores or completes an answer while the link
+     * row is locked, lowered when one is erased, so the maximum holds under concurrency.
+     */
+    completedCount: integer(),
     oneResponsePerBrowser: boolean().notNull().default(false),
     revokedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -216,4 +222,13 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   responseId: uuid().notNull(),
   attempts: integer().notNull().default(0),
   lastError: text(),
+});
+
+/**
+ * Secrets every instance on this database shares (the CSRF key), made once by whichever
+ * instance starts first; `SESSION_SECRET` replaces them.
+ */
+export const serverSecrets = pgTable('server_secrets', {
+  name: text().primaryKey(),
+  value: text().notNull(),
 });
