@@ -1,0 +1,4 @@
+// Shard 13 of the differential test of answers (see answers-differential.ts).
+import { runShard } from './answers-differential.ts';
+
+await runShard(13);
