@@ -43,6 +43,21 @@ const EnvSchema = z.object({
   HTTP_CONNECTION_TIMEOUT_MS: millis('HTTP_CONNECTION_TIMEOUT_MS', 30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: millis('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000),
   MAX_EVENT_LOOP_DELAY_MS: millis('MAX_EVENT_LOOP_DELAY_MS', 1_000, 0),
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['0', '1', 'true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE muss 1 oder 0 sein, z. B. WEBHOOK_ALLOW_PRIVATE=1 für einen Empfänger im eigenen Netz' })
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  WEBHOOK_CONCURRENCY: z.coerce
+    .number({ message: 'WEBHOOK_CONCURRENCY muss eine Zahl sein, z. B. WEBHOOK_CONCURRENCY=4' })
+    .int('WEBHOOK_CONCURRENCY muss eine ganze Zahl sein, z. B. WEBHOOK_CONCURRENCY=4')
+    .min(1, 'WEBHOOK_CONCURRENCY muss zwischen 1 und 16 liegen, z. B. WEBHOOK_CONCURRENCY=4')
+    .max(16, 'WEBHOOK_CONCURRENCY muss zwischen 1 und 16 liegen (jede laufende Zustellung hält eine Datenbankverbindung)')
+    .default(4),
+  WEBHOOK_FAILED_RETENTION_DAYS: z.coerce
+    .number({ message: 'WEBHOOK_FAILED_RETENTION_DAYS muss eine Zahl von Tagen sein, z. B. WEBHOOK_FAILED_RETENTION_DAYS=30' })
+    .int('WEBHOOK_FAILED_RETENTION_DAYS muss eine ganze Zahl von Tagen sein, z. B. WEBHOOK_FAILED_RETENTION_DAYS=30')
+    .min(0, 'WEBHOOK_FAILED_RETENTION_DAYS darf nicht negativ sein, z. B. WEBHOOK_FAILED_RETENTION_DAYS=30')
+    .default(30),
 });
 
 /** A duration in milliseconds: a whole number of at least `least` (0 where 0 means "off"). */
@@ -85,6 +100,14 @@ export interface Config {
     /** Above this mean event-loop delay, requests are shed with 503. */
     maxEventLoopDelayMs: number;
   };
+  webhooks: {
+    /** Deliveries to loopback, private, link-local and unique-local addresses are allowed. */
+    allowPrivate: boolean;
+    /** How many deliveries may be in flight at once (each holds a database connection on PostgreSQL). */
+    concurrency: number;
+    /** Deliveries that gave up are deleted this many days after the response was completed. */
+    failedRetentionDays: number;
+  };
 }
 
 /** A configuration mistake: its message is meant for the user, never a stack trace. */
@@ -119,5 +142,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       httpKeepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     },
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, concurrency: e.WEBHOOK_CONCURRENCY, failedRetentionDays: e.WEBHOOK_FAILED_RETENTION_DAYS },
   };
 }

@@ -4,7 +4,7 @@ import { lintCoverage } from '../../surveys/lint.ts';
 import { loadDefinitionFile } from '../../surveys/load.ts';
 import { UserError } from '../errors.ts';
 import { findSurvey, importSurvey, LintError, listSurveys, updateSurveySettings } from '../repositories/surveys.ts';
-import { setWebhook } from '../repositories/webhooks.ts';
+import { setWebhook, webhookTargetProblem } from '../repositories/webhooks.ts';
 import { output, parse, withApp } from './common.ts';
 
 const USAGE =
@@ -50,6 +50,8 @@ async function setSettings(slug: string, values: Record<string, string | boolean
   const result = await withApp(async (app) => {
     const survey = await findSurvey(app.db, slug);
     if (!survey) throw new UserError(`Die Umfrage "${slug}" gibt es nicht (befund survey list zeigt alle)`);
+    const problem = webhook && webhook !== 'none' ? await webhookTargetProblem(webhook, app.config.webhooks.allowPrivate) : null;
+    if (problem) throw new UserError(`--webhook: ${problem}`);
     await updateSurveySettings(
       app.db,
       survey.id,

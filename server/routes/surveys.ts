@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { httpError } from '../errors.ts';
 import { surveyOr404 } from './common.ts';
 import { createLink, listLinks, revokeLink, SEGMENT_PATTERN } from '../repositories/links.ts';
-import { setWebhook } from '../repositories/webhooks.ts';
+import { setWebhook, webhookTargetProblem } from '../repositories/webhooks.ts';
 import { importSurvey, LintError, listSurveys, listVersions, SLUG_PATTERN, updateSurveySettings } from '../repositories/surveys.ts';
 
 const Message = z.object({ message: z.string() });
@@ -126,6 +126,8 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const survey = await surveyOr404(app.db, request.params.slug);
+      const problem = request.body.url ? await webhookTargetProblem(request.body.url, app.config.webhooks.allowPrivate) : null;
+      if (problem) throw httpError(400, problem);
       return setWebhook(app.db, survey.id, request.body.url, `token:${request.actor?.id}`);
     },
   );

@@ -7,7 +7,8 @@ import { signature } from '../../server/repositories/webhooks.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { researcherHeaders, seedLink, seedSurvey } from '../helpers/fixtures.ts';
 
-const { app, cleanup } = await buildTestApp();
+// The receiver is on loopback, which only WEBHOOK_ALLOW_PRIVATE=1 permits (see webhooks-targets.test.ts).
+const { app, cleanup } = await buildTestApp({ WEBHOOK_ALLOW_PRIVATE: '1' });
 t.teardown(cleanup);
 const survey = await seedSurvey(app);
 const link = await seedLink(app, survey.surveyId, { segment: 'sme', label: 'Hook' });

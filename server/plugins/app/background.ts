@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../../db/outage.ts';
 import { foldPending } from '../../repositories/counts.ts';
-import { deliverDue, type RetrySchedule } from '../../repositories/webhooks.ts';
+import { deliverDue, purgeFailedDeliveries, type RetrySchedule } from '../../repositories/webhooks.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -75,7 +75,12 @@ export default fp(
     app.decorate('counts', { fold: every(app, 'counting responses', 1000, () => foldPending(app.db)) });
     const retries: RetrySchedule = new Map();
     app.decorate('webhooks', {
-      deliverDue: every(app, 'webhook delivery', 3000, () => deliverDue(app.db, { schedule: retries, holdLock: app.dbKind === 'postgres' })),
+      deliverDue: every(app, 'webhook delivery', 3000, async () => {
+        const { concurrency, allowPrivate, failedRetentionDays } = app.config.webhooks;
+        const delivered = await deliverDue(app.db, { schedule: retries, holdLock: app.dbKind === 'postgres', concurrency, allowPrivate });
+        await purgeFailedDeliveries(app.db, failedRetentionDays);
+        return delivered;
+      }),
       retries,
     });
   },
