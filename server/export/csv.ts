@@ -1,7 +1,8 @@
 // CSV as Excel and R open it: UTF-8 with BOM; for `de` `;`-separated with decimal comma (what
 // German Excel expects, R's read.csv2), otherwise `,` and decimal point (read.csv). A text cell
-// that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a
-// spreadsheet never runs it as a formula; numbers are written by us and stay numbers.
+// that starts with `=`, `+`, `-`, `@`, a tab or a carriage return, or with one of `=+-@` after
+// leading spaces or line breaks (which spreadsheets skip before evaluating), is prefixed with
+// `'`, so a spreadsheet never runs it as a formula; numbers are written by us and stay numbers.
 import type { Writable } from 'node:stream';
 import { CODEBOOK_HEADER, type CodebookRow, codebookNotes } from './codebook.ts';
 import { type Cell, type ExportColumn, type Labels, labelled, NOT_ASKED } from './columns.ts';
@@ -31,7 +32,7 @@ export async function put(out: Writable, chunk: string | Uint8Array): Promise<vo
 
 /** Neutralises spreadsheet formulas in text. */
 export function safeText(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /^[=+\-@\t\r]/.test(value) || /^\s+[=+\-@]/.test(value) ? `'${value}` : value;
 }
 
 export function csvField(value: string, separator: string): string {
