@@ -55,6 +55,7 @@ function nominalTest(values: readonly string[], groups: { table: Record<string, 
     p: chi.p,
     effect: cramersV(chi),
     effectName: 'cramers-v',
+    effectDf: Math.min(chi.rows.length, chi.columns.length) - 1,
     ...(chi.warning ? { warning: chi.warning } : {}),
   };
 }
@@ -63,7 +64,7 @@ function ordinalTest(groups: { table: Record<string, number> }[]): TestResult | 
   if (groups.length === 2) {
     const mw = mannWhitney(groups[0].table, groups[1].table);
     if (!mw) return null;
-    return { name: 'mann-whitney', statistic: mw.statistic, df: null, p: mw.p, effect: mw.effect, effectName: 'r' };
+    return { name: 'mann-whitney', statistic: mw.statistic, df: null, p: mw.p, effect: mw.effect, effectName: 'r', method: mw.method };
   }
   const kw = kruskalWallis(groups.map((g) => g.table));
   if (!kw) return null;

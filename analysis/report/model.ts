@@ -71,6 +71,10 @@ export interface TestResult {
   /** Cramér's V (chi-square), η²(H) (Kruskal-Wallis) or r (Mann-Whitney). */
   effect: number;
   effectName: 'cramers-v' | 'eta-squared-h' | 'r';
+  /** Cramér's V: df* = min(rows − 1, columns − 1) of the tested table, which sets Cohen's thresholds. */
+  effectDf?: number;
+  /** Mann-Whitney: exact p-value (small samples without ties, as R) or normal approximation. */
+  method?: 'exact' | 'normal';
   /** E.g. expected counts below 5. */
   warning?: LocalizedText;
   /** The result in plain words ("Die Unterschiede sind klein … (p = 0,31)"). */

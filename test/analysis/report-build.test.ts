@@ -93,7 +93,7 @@ t.test('ordinal: median, mean, SD, top-2-box; two groups compared with Mann-Whit
   t.ok(Math.abs((q.ordinal as { sd: number }).sd - Math.sqrt(50 / 19)) < 1e-12);
   t.equal(q.test?.name, 'mann-whitney');
   t.ok((q.test?.p ?? 1) < 0.05);
-  t.match(q.test?.text?.de, /statistisch gesichert \(p [<=] 0,\d+\)/);
+  t.match(q.test?.text?.de, /statistisch gesichert \(p [<=] 0,\d+; Normalapproximation\)/);
 });
 
 t.test('multiple choice: share of respondents choosing, note that shares do not sum to 100 %, key findings from data', async (t) => {
