@@ -1,5 +1,5 @@
 // Every question whole on the respondent page, from a phone to a wide desktop, in Debian's
-// Chromium: both demo surveys and a generated-style survey (7-column matrices, a 7-point rating,
+// Chromium: both demo surveys and a hand-written survey (7-column matrices, a 7-point rating,
 // a matrixdropdown) are walked page by page at each width, and on every page
 //   - every matrix column label and every radio lies inside the viewport and is not clipped by a
 //     scrolling ancestor (unless that ancestor shows a scrollbar), and the page never scrolls sideways;
@@ -8,6 +8,9 @@
 // The OM-Check result is a styled table with "Drucken / als PDF speichern" (window.print()), print
 // CSS hides every button, and after "Meine Antwort löschen" the status says "gelöscht", not
 // "gespeichert". Screenshots (and the result as PDF) go to test/browser/output/ (CI artefacts).
+// Surveys from the differential test's generator (test/surveys/generate: every question type, plus
+// a 7-column matrix of long scale labels and a 7-point rating) are shown on one page and measured
+// by the same rules, so the layout is checked on definitions nobody wrote by hand.
 //   npx tsx web/build.ts && npx tap --disable-coverage test/browser/respondent-viewport.test.ts
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -16,11 +19,12 @@ import { buildWeb } from '../../web/build.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { seedLink, seedSurvey } from '../helpers/fixtures.ts';
+import { layoutSurvey } from '../surveys/generate/definitions.ts';
 
 const OUTPUT = new URL('./output/', import.meta.url).pathname;
 mkdirSync(OUTPUT, { recursive: true });
 const WIDTHS = [360, 390, 768, 1024, 1280, 1920];
-/** A survey as a generator would write it: 5- and 7-column matrices with long-ish German
+/** A survey as a study team writes it: 5- and 7-column matrices with long-ish German
  *  column titles, a 7-point and a 5-point rating with end labels, and a matrixdropdown. */
 const agree7 = ['stimme überhaupt nicht zu', 'stimme nicht zu', 'stimme eher nicht zu', 'teils, teils', 'stimme eher zu', 'stimme zu', 'stimme voll und ganz zu'];
 const often7 = ['nie', 'seltener als jährlich', 'etwa einmal im Jahr', 'halbjährlich', 'vierteljährlich', 'monatlich', 'wöchentlich oder öfter'];
@@ -35,7 +39,7 @@ const matrix = (name: string, title: string, columns: string[]) => ({
   columns: columns.map((text, i) => ({ value: i + 1, text })),
   rows: topics.map((text, i) => ({ value: `t${i + 1}`, text })),
 });
-const generatedSurvey = {
+const handWrittenSurvey = {
   title: 'Arbeitsbedingungen und Transfer (generiert)',
   pages: [
     {
@@ -93,13 +97,35 @@ interface Case {
 const CASES: Case[] = [
   { slug: 'om-partner-befragung', definition: definition('om-partner-befragung'), ratings: { zufriedenheit: 5 }, pages: 4 },
   { slug: 'om-check-umweltschutz', definition: definition('om-check-umweltschutz'), ratings: {}, pages: 5 },
-  { slug: 'generiert', definition: generatedSurvey, ratings: { gesamt: 7, klima: 5 }, pages: 3 },
+  { slug: 'beispiel', definition: handWrittenSurvey, ratings: { gesamt: 7, klima: 5 }, pages: 3 },
 ];
+
+/** Seeds of generated surveys (layoutSurvey: random questions of every type, a 7-column matrix, a 7-point rating). */
+const GENERATED = (process.env.VIEWPORT_SEEDS ?? '3,4,5').split(',').map(Number);
+const generated = GENERATED.map((seed) => ({ slug: `zufall-${seed}`, seed, definition: layoutSurvey(seed, 7) }));
+
+/** Rating questions of a definition with at most 7 points: those must stay buttons at every width. */
+function shortRatings(json: unknown): string[] {
+  const names: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const q = node as Record<string, unknown>;
+    if (q.type === 'rating') {
+      const values = Array.isArray(q.rateValues) ? q.rateValues.length : undefined;
+      const range = typeof q.rateMax === 'number' ? Math.floor((q.rateMax - Number(q.rateMin ?? 1)) / Number(q.rateStep ?? 1)) + 1 : undefined;
+      if ((values ?? (q.rateCount as number | undefined) ?? range ?? 5) <= 7) names.push(String(q.name));
+    }
+    for (const key of ['pages', 'elements', 'templateElements']) walk(q[key]);
+  };
+  walk(json);
+  return names;
+}
 
 await buildWeb({ minify: true });
 const { app, cleanup } = await buildTestApp();
 const tokens = new Map<string, string>();
-for (const c of CASES) {
+for (const c of [...CASES, ...generated]) {
   const s = await seedSurvey(app, c.slug, c.definition);
   tokens.set(c.slug, (await seedLink(app, s.surveyId, { segment: 'sme' })).token);
 }
@@ -291,6 +317,25 @@ for (const width of WIDTHS) {
       if (c.slug === 'om-check-umweltschutz') await resultPage(t, page, width);
       else t.notOk(await page.getByRole('button', { name: 'Drucken / als PDF speichern' }).isVisible(), `${c.slug}: no result to print, no print button`);
       await page.screenshot({ path: `${OUTPUT}${c.slug}-${width}-done.png`, fullPage: true });
+    }
+
+    for (const c of generated) {
+      await page.goto(`${base}/s/${tokens.get(c.slug)}`);
+      await page.locator('.sd-page').first().waitFor({ timeout: 30_000 });
+      await settle(page);
+      const names = shortRatings(c.definition);
+      const m = await measure(page, names);
+      const at = `generated survey ${c.seed} at ${width} px`;
+      t.same(m.problems, [], `${at}: ${m.labels} column labels and ${m.radios} radios whole`);
+      t.ok(m.layouts.table.includes('skala') || m.layouts.list.includes('skala'), `${at}: the 7-column matrix is on the page`);
+      listed.set(width, [...(listed.get(width) ?? []), ...m.layouts.list.map((n) => `${c.slug}:${n}`)]);
+      for (const [name, r] of Object.entries(m.ratings)) {
+        t.ok(!r.dropdown && r.buttons > 0, `${at}: rating ${name} is ${r.buttons} buttons (${r.smallest} px), not a dropdown`);
+        t.ok(r.smallest >= 32, `${at}: rating ${name} buttons are at least 32 px (${r.smallest} px)`);
+      }
+      t.equal(m.status.live, 'polite', `${at}: the status line is a polite live region`);
+      t.ok(m.status.afterNav, `${at}: the status line follows the navigation buttons`);
+      await page.screenshot({ path: `${OUTPUT}${c.slug}-${width}.png`, fullPage: true });
     }
   });
 }

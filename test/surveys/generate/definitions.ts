@@ -442,3 +442,34 @@ export function randomSurvey(seed: number, profile: Profile = 'any', size: Size 
   if (g.calcs.length > 0) json.calculatedValues = g.calcs;
   return clean(json) as SurveyJson;
 }
+
+/** Seven-point scales as studies write them: long German column labels are what breaks a matrix's layout. */
+const SCALES7 = [
+  ['stimme überhaupt nicht zu', 'stimme nicht zu', 'stimme eher nicht zu', 'teils, teils', 'stimme eher zu', 'stimme zu', 'stimme voll und ganz zu'],
+  ['nie', 'seltener als jährlich', 'etwa einmal im Jahr', 'halbjährlich', 'vierteljährlich', 'monatlich', 'wöchentlich oder öfter'],
+  ['äußerst unzufrieden', 'sehr unzufrieden', 'eher unzufrieden', 'weder noch', 'eher zufrieden', 'sehr zufrieden', 'äußerst zufrieden'],
+];
+const ROWS = ['Arbeitsorganisation und Zeitdruck', 'Gesundheitsförderung und Prävention', 'Digitalisierung der Arbeitsabläufe', 'Weiterbildung', 'Vereinbarkeit von Familie und Beruf', 'Lieferkettensorgfaltspflichtengesetz'];
+
+/**
+ * A survey for layout tests: a random definition (any question type) plus a page with a
+ * `columns`-column matrix of long scale labels and a `columns`-point rating with end labels.
+ * All questions are shown on one page, so a layout test sees every question without answering.
+ */
+export function layoutSurvey(seed: number, columns = 7): SurveyJson {
+  const json = randomSurvey(seed, 'any', 'mixed') as J & { pages: J[] };
+  const g = new Gen(seed + 1, 'any');
+  const scale = g.pick(SCALES7).slice(0, columns);
+  const values = scale.map((_, i) => i + 1);
+  const rows = [...ROWS].sort(() => g.rnd() - 0.5).slice(0, g.int(2, ROWS.length));
+  const matrix: J = {
+    type: 'matrix',
+    name: 'skala',
+    title: 'Wie sehr treffen diese Aussagen auf Ihre Einrichtung zu?',
+    rows: rows.map((text, i) => ({ value: `z${i + 1}`, text })),
+    columns: values.map((value, i) => ({ value, text: scale[i] })),
+  };
+  const rating: J = { type: 'rating', name: 'skala_gesamt', title: 'Gesamturteil', rateCount: columns, rateMax: columns, minRateDescription: scale[0], maxRateDescription: scale[columns - 1] };
+  json.pages.push({ name: 'skalen', title: 'Skalen', elements: g.maybe(0.5) ? [matrix, rating] : [rating, matrix] });
+  return { ...json, questionsOnPageMode: 'singlePage' };
+}
