@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { links, responses, surveys, surveyVersions } from '../db/schema.ts';
+import { links, surveys, surveyVersions } from '../db/schema.ts';
 import { audit } from './audit.ts';
 
 /** 144 random bits, URL-safe. */
@@ -41,6 +41,7 @@ export async function createLink(db: Db, input: LinkInput, actor = 'system'): Pr
       segment: input.segment,
       label: input.label ?? null,
       maxResponses: input.maxResponses ?? null,
+      completedCount: input.maxResponses == null ? null : 0,
       opensAt: input.opensAt ?? null,
       closesAt: input.closesAt ?? null,
       oneResponsePerBrowser: input.oneResponsePerBrowser ?? false,
@@ -52,8 +53,8 @@ export async function createLink(db: Db, input: LinkInput, actor = 'system'): Pr
 
 /**
  * A link by its token, with what answering through it needs, in one round trip: its survey's
- * slug and archive state, the survey's newest version (new responses get that one) and, only
- * for a link with a maximum, its count of complete responses.
+ * slug and archive state, the survey's newest version (new responses get that one) and its
+ * state now.
  */
 export async function findLinkByToken(db: Db, token: string) {
   // Every token we issue is base64url; anything else (a NUL from "%00", say) is no link, and
@@ -92,9 +93,6 @@ function linkByTokenQuery(db: Db) {
 /** The newest version of the link's survey: new answers are given this one. */
 export const newestVersionOfLink = sql`(select ${surveyVersions.id} from ${surveyVersions} where ${surveyVersions.surveyId} = ${links.surveyId} order by ${surveyVersions.version} desc limit 1)`;
 
-/** The link's complete responses. */
-const completedThroughLink = sql`(select count(*) from ${responses} where ${responses.linkId} = ${links.id} and ${responses.status} = 'complete')`;
-
 /**
  * Whether the link takes answers now, by the database's clock (an app server's clock may
  * differ near opening and closing times). The SQL twin of `linkState(…)` below, which the
@@ -104,7 +102,7 @@ const linkStateNow = sql`case
   when ${links.revokedAt} is not null or ${surveys.archivedAt} is not null then 'closed'
   when ${links.opensAt} is not null and now() < ${links.opensAt} then 'not_open'
   when ${links.closesAt} is not null and now() >= ${links.closesAt} then 'closed'
-  when ${links.maxResponses} is not null and ${completedThroughLink} >= ${links.maxResponses} then 'full'
+  when ${links.maxResponses} is not null and coalesce(${links.completedCount}, 0) >= ${links.maxResponses} then 'full'
   else 'open' end`;
 export const linkIsOpen = sql`(${linkStateNow}) = 'open'`;
 

@@ -1,7 +1,7 @@
 // Responses: stored only after validation and idempotent by client-supplied uuid; a 201 means
 // the answer is committed. Complete responses are folded into the report counts afterwards
 // (server/repositories/counts.ts), so submissions never queue on shared count rows.
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
 import { links, responses, surveys, surveyVersions, webhookDeliveries } from '../db/schema.ts';
@@ -38,12 +38,22 @@ export async function insertResponse(db: Db, r: NewResponse): Promise<{ created:
  * and `versionId` must still be its survey's newest version. Otherwise nothing is stored and
  * `linkOpen` is false, so a revocation or a new version takes effect at once, in every process,
  * without a lookup before each insert. Segment and label come from the link row.
+ *
+ * The maximum: a complete answer through a link with one locks the link row (`for update`)
+ * and raises its `completed_count` in the same statement. A concurrent answer waits for the
+ * lock, and PostgreSQL then re-checks the condition against the row's newest version, so it
+ * sees the raised count and finds the link full. Links without a maximum take no lock, so their
+ * answers never queue on one row. A replay stores nothing and so counts nothing.
  */
 export async function insertThroughLink(db: Db, token: string, r: Omit<NewResponse, 'link' | 'surveyId'>): Promise<{ linkOpen: boolean; created: boolean; linkId?: number; resumeKey?: string }> {
-  const source = sql`
-    select ${links.id} as id, ${links.surveyId} as survey_id, ${links.segment} as segment, ${links.label} as label
-    from ${links} join ${surveys} on ${surveys.id} = ${links.surveyId}
-    where ${links.token} = ${token} and ${linkIsOpen} and ${newestVersionOfLink} = ${r.versionId}`;
+  const open = sql`${links.token} = ${token} and ${linkIsOpen} and ${newestVersionOfLink} = ${r.versionId}`;
+  const columns = sql`${links.id} as id, ${links.surveyId} as survey_id, ${links.segment} as segment, ${links.label} as label`;
+  const source = r.complete
+    ? sql`
+    select ${columns} from ${links} join ${surveys} on ${surveys.id} = ${links.surveyId} where ${open} and ${links.maxResponses} is null
+    union all
+    select * from (select ${columns} from ${links} join ${surveys} on ${surveys.id} = ${links.surveyId} where ${open} and ${links.maxResponses} is not null for update of ${links}) capped`
+    : sql`select ${columns} from ${links} join ${surveys} on ${surveys.id} = ${links.surveyId} where ${open}`;
   return insertFrom(db, source, r);
 }
 
@@ -58,11 +68,14 @@ async function insertFrom(db: Db, source: SQL, r: Omit<NewResponse, 'link' | 'su
              ${JSON.stringify(r.data)}::jsonb, ${sha256(resumeKey)}, ${r.complete ? sql`current_date` : sql`null`}
       from source
       on conflict (id) do nothing
-      returning id, survey_id, status
+      returning id, survey_id, link_id, status
     ), hook as (
       insert into ${webhookDeliveries} (survey_id, response_id)
       select s.id, i.id from inserted i join ${surveys} s on s.id = i.survey_id
       where i.status = 'complete' and s.webhook_url is not null
+    ), claimed as (
+      update ${links} set completed_count = coalesce(completed_count, 0) + 1
+      where id in (select link_id from inserted where status = 'complete') and max_responses is not null
     )
     select (select count(*) from source)::int as open, (select count(*) from inserted)::int as created, (select id from source limit 1) as link_id`)) as unknown as {
     rows: { open: number; created: number; link_id: number | null }[];
@@ -88,11 +101,13 @@ export async function storedResponse(db: Db, id: string): Promise<{ linkId: numb
   return row;
 }
 
-export type UpdateOutcome = 'updated' | 'already_complete' | 'not_found';
+export type UpdateOutcome = 'updated' | 'already_complete' | 'not_found' | 'full';
 
 /**
  * Continues a partial response; completing it counts it, once. Found by its resume key (PUT),
  * or by its link (a complete POST replaying the id of a partial save whose 201 was lost).
+ * Completing takes a place under the link's maximum, with the link row locked: `full` when
+ * none is left, and then nothing changes.
  */
 export async function updateResponse(
   db: Db,
@@ -109,6 +124,16 @@ export async function updateResponse(
       .for('update');
     if (!current) return 'not_found';
     if (current.status === 'complete') return 'already_complete';
+    if (update.complete) {
+      const [cap] = await tx.select({ max: links.maxResponses, count: links.completedCount }).from(links).where(eq(links.id, current.linkId)).for('update');
+      if (cap && cap.max !== null) {
+        if ((cap.count ?? 0) >= cap.max) return 'full';
+        await tx
+          .update(links)
+          .set({ completedCount: sql`coalesce(${links.completedCount}, 0) + 1` })
+          .where(eq(links.id, current.linkId));
+      }
+    }
     await tx
       .update(responses)
       .set({
@@ -124,7 +149,11 @@ export async function updateResponse(
   });
 }
 
-/** Erases a response and its contribution to the counts; the erasure is audited. */
+/**
+ * Erases a response and its contribution to the counts; the erasure is audited. An erased
+ * complete response also gives its place under the link's maximum back: the maximum counts the
+ * complete responses that are stored, as a researcher counting the link's answers would.
+ */
 export async function eraseResponse(db: Db, id: string, actor: string, resumeKey?: string): Promise<boolean> {
   return db.transaction(async (tx) => {
     const where = resumeKey ? and(eq(responses.id, id), eq(responses.resumeKeyHash, sha256(resumeKey))) : eq(responses.id, id);
@@ -138,6 +167,11 @@ export async function eraseResponse(db: Db, id: string, actor: string, resumeKey
     // Only a response already folded into the counts has anything to take back.
     if (row.r.status === 'complete' && row.r.counted)
       await applyCounts(tx, [{ surveyId: row.r.surveyId, linkId: row.r.linkId, responseId: id, catalogue: row.catalogue as Catalogue, data: row.r.data as Record<string, unknown> }], -1);
+    if (row.r.status === 'complete')
+      await tx
+        .update(links)
+        .set({ completedCount: sql`greatest(${links.completedCount} - 1, 0)` })
+        .where(and(eq(links.id, row.r.linkId), isNotNull(links.maxResponses)));
     await tx.delete(responses).where(eq(responses.id, id));
     await audit(tx, actor, 'response.erase', `response:${id}`, { surveyId: row.r.surveyId });
     return true;

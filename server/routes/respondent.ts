@@ -50,6 +50,7 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
     const verdict = v.validator.validate(body.data, { complete: true, locale: body.locale });
     if (!verdict.ok) return { code: 422, body: { errors: verdict.errors } } as const;
     const outcome = await updateResponse(app.db, id, { linkId }, { data: verdict.data, complete: true, locale: body.locale, catalogue: v.catalogue });
+    if (outcome === 'full') return { code: 410, body: closed('full') } as const;
     return outcome === 'not_found' ? null : ({ code: 200, body: { id } } as const);
   }
 
@@ -161,6 +162,7 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
       const outcome = await updateResponse(app.db, id, { resumeKey: key }, { data: verdict.data, complete, locale, catalogue: v.catalogue });
       if (outcome === 'not_found') throw httpError(404, 'Antwort nicht gefunden');
       if (outcome === 'already_complete') throw httpError(409, ALREADY_COMPLETE);
+      if (outcome === 'full') return reply.code(410).send(closed('full'));
       return { id, complete };
     },
   );
