@@ -47,7 +47,15 @@ async function main(argv: string[]): Promise<void> {
   await (await load()).default(rest);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
+main(process.argv.slice(2)).catch(async (err: unknown) => {
+  if (!process.env.DATABASE_URL && (await import('./db/outage.ts')).isConnectionLoss(err)) {
+    // The command worked through a running server (db/embedded.ts), which went away meanwhile.
+    console.error(
+      'befund: Die Verbindung zum Befund-Server ist abgebrochen (wurde er beendet?): starten Sie den Befehl noch einmal; was bis dahin gespeichert war, bleibt erhalten.\n' +
+        'befund: The connection to the Befund server was lost (was it stopped?): run the command again; what was stored until then is kept.',
+    );
+    process.exit(1);
+  }
   if (err instanceof ConfigError || err instanceof UserError) {
     console.error(`befund: ${err.message}`);
     process.exit(err instanceof UserError ? err.exitCode : 1);

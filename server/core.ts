@@ -13,6 +13,8 @@ import validators from './plugins/app/validators.ts';
 export interface BuildOptions {
   /** A pino destination for tests that read the log. */
   logStream?: NodeJS.WritableStream;
+  /** `befund serve`: share the embedded database with CLI commands over a local socket (db/embedded.ts). */
+  shareEmbedded?: boolean;
 }
 
 /** The request and error log: see logging.ts for what may appear in it. */
@@ -36,7 +38,7 @@ export async function buildCore(config: Config, options: BuildOptions = {}): Pro
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('config', config);
-  await app.register(db, { config });
+  await app.register(db, { config, shareEmbedded: options.shareEmbedded });
   await app.register(validators);
   await app.register(background);
   return app;

@@ -10,7 +10,7 @@ export default async function serve(_argv: string[]): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   await buildWeb(); // a no-op when web/dist is current
-  const app = await buildApp(config);
+  const app = await buildApp(config, { shareEmbedded: true });
   const summary = await prepareStudy(app);
   try {
     await app.listen({ port: config.port, host: config.host });

@@ -54,7 +54,7 @@ export async function usePgPool(pool: pg.Pool, url: string, connectTimeoutMs = 1
   return drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
 }
 
-function assertUsableDataDir(dataDir: string): void {
+export function assertUsableDataDir(dataDir: string): void {
   try {
     fs.mkdirSync(dataDir, { recursive: true });
     fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK);

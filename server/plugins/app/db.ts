@@ -7,7 +7,8 @@ import { sql } from 'drizzle-orm';
 import fp from 'fastify-plugin';
 import pg from 'pg';
 import type { Config } from '../../config.ts';
-import { type Db, openPglite, usePgPool } from '../../db/client.ts';
+import { type Db, usePgPool } from '../../db/client.ts';
+import { openEmbedded } from '../../db/embedded.ts';
 import { guardPool } from '../../db/guard.ts';
 import { DbMonitor, type DbState } from '../../db/outage.ts';
 
@@ -29,7 +30,7 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: Config }) => {
+  async (app, opts: { config: Config; shareEmbedded?: boolean }) => {
     const { config } = opts;
     const t = config.timeouts;
     if (config.databaseUrl) {
@@ -70,7 +71,9 @@ export default fp(
       // Registered after @fastify/postgres, so this runs before the pool closes.
       app.addHook('onClose', async () => monitor.stop());
     } else {
-      const { db, client } = await openPglite(config.dataDir);
+      // Opened directly, or through the running server's socket when one uses DATA_DIR.
+      const embedded = await openEmbedded(config, { serve: opts.shareEmbedded === true, onError: (err) => app.log.warn({ err }, 'embedded database socket') });
+      const db = embedded.db;
       app.decorate('db', db);
       app.decorate('dbKind', 'pglite' as const);
       // The embedded database lives in this process: it is up whenever the process is.
@@ -90,8 +93,8 @@ export default fp(
         },
         report: () => {},
       });
-      // Closing flushes PGlite's files, so they are never left half-written.
-      app.addHook('onClose', async () => client.close());
+      // Closing flushes PGlite's files, so they are never left half-written, and frees DATA_DIR.
+      app.addHook('onClose', async () => embedded.close());
     }
   },
   { name: 'db' },
