@@ -151,7 +151,6 @@ async function connectToServer(config: Config, holder: LockInfo, options: Embedd
     database: 'postgres',
     max: 4,
     connectionTimeoutMillis: config.timeouts.connectMs,
-    application_name: 'befund-cli',
   });
   // A server that stops while a command runs fails that command's queries (cli.ts names the
   // fix); the connection's own error must not end the process with a stack trace.
