@@ -1,4 +1,4 @@
-// `npm run bench [-- --only ingest|analysis|page|embedded] [--quick] [--profile]`
+// `npm run bench [-- --only ingest|analysis|page|embedded|webhooks] [--quick] [--profile]`
 // Runs the benchmarks one after another, prints each table and the goals with their margins, and
 // writes JSON to bench/results/ (git-ignored). Never part of `npm test`.
 //
@@ -9,10 +9,11 @@ import { parseArgs } from 'node:util';
 import { runAnalysis } from './analysis.ts';
 import { runIngest } from './ingest.ts';
 import { runPage } from './page.ts';
+import { runWebhooks } from './webhooks.ts';
 import { type BenchResult, goalTable, machine, writeResult } from './lib/report.ts';
 import { postgresVersion, serverUrl } from './lib/target.ts';
 
-const NAMES = ['ingest', 'analysis', 'page', 'embedded'] as const;
+const NAMES = ['ingest', 'analysis', 'page', 'embedded', 'webhooks'] as const;
 type Name = (typeof NAMES)[number];
 
 const { values } = parseArgs({
@@ -41,6 +42,7 @@ const steps: Record<Name, () => Promise<BenchResult[]>> = {
   analysis: async () => [await runAnalysis({ kind: 'postgres', quick })],
   page: async () => [await runPage({ quick })],
   embedded: async () => [await runIngest({ kind: 'pglite', quick, profile: values.profile }), await runAnalysis({ kind: 'pglite', quick })],
+  webhooks: async () => [await runWebhooks({ quick })],
 };
 
 const results: BenchResult[] = [];
