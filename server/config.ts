@@ -2,6 +2,7 @@
 // A wrong value produces one sentence that names the variable and the fix.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, TRUST_PROXY_FIX, type TrustProxy } from './trust-proxy.ts';
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -53,6 +54,21 @@ const EnvSchema = z.object({
     .min(1, 'WEBHOOK_CONCURRENCY muss zwischen 1 und 16 liegen, z. B. WEBHOOK_CONCURRENCY=4')
     .max(16, 'WEBHOOK_CONCURRENCY muss zwischen 1 und 16 liegen (jede laufende Zustellung hält eine Datenbankverbindung)')
     .default(4),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (parsed === undefined) ctx.addIssue({ code: 'custom', message: TRUST_PROXY_FIX });
+      return parsed ?? false;
+    }),
+  SESSION_SECRET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .min(32, 'SESSION_SECRET muss mindestens 32 Zeichen lang sein, z. B. SESSION_SECRET=$(openssl rand -hex 32) – oder lassen Sie die Variable weg, dann teilen sich alle Server den Schlüssel aus der Datenbank')
+      .optional(),
+  ),
   WEBHOOK_FAILED_RETENTION_DAYS: z.coerce
     .number({ message: 'WEBHOOK_FAILED_RETENTION_DAYS muss eine Zahl von Tagen sein, z. B. WEBHOOK_FAILED_RETENTION_DAYS=30' })
     .int('WEBHOOK_FAILED_RETENTION_DAYS muss eine ganze Zahl von Tagen sein, z. B. WEBHOOK_FAILED_RETENTION_DAYS=30')
@@ -100,6 +116,10 @@ export interface Config {
     /** Above this mean event-loop delay, requests are shed with 503. */
     maxEventLoopDelayMs: number;
   };
+  /** Whose X-Forwarded-For gives the client address (server/trust-proxy.ts). */
+  trustProxy: TrustProxy;
+  /** Set: the CSRF key is derived from it. Unset: every instance shares a key kept in the database. */
+  sessionSecret?: string;
   webhooks: {
     /** Deliveries to loopback, private, link-local and unique-local addresses are allowed. */
     allowPrivate: boolean;
@@ -142,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       httpKeepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     },
+    trustProxy: e.TRUST_PROXY,
+    sessionSecret: e.SESSION_SECRET,
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, concurrency: e.WEBHOOK_CONCURRENCY, failedRetentionDays: e.WEBHOOK_FAILED_RETENTION_DAYS },
   };
 }

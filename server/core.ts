@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import { loggerOptions as logOptions } from './logging.ts';
+import { fastifyTrustProxy } from './trust-proxy.ts';
 import background from './plugins/app/background.ts';
 import db from './plugins/app/db.ts';
 import validators from './plugins/app/validators.ts';
@@ -25,7 +26,8 @@ export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): F
 export async function buildCore(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
-    trustProxy: false,
+    // Behind a reverse proxy, TRUST_PROXY makes request.ip the client's address (for the abuse limits).
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
     // Slow or idle clients cannot hold sockets open: the whole request must arrive within
     // requestTimeout (checked every second, not Node's default 30 s), an idle socket closes

@@ -4,8 +4,8 @@ import { eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import t from 'tap';
 import { adminSessions, auditLog } from '../../server/db/schema.ts';
+import { FAILURE_LIMITS } from '../../server/plugins/app/auth.ts';
 import { sessionCookie } from '../../server/plugins/app/session.ts';
-import { LOGIN_RATE } from '../../server/routes/admin/login.ts';
 import { sha256 } from '../../server/repositories/links.ts';
 import { revokeToken } from '../../server/repositories/tokens.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
@@ -206,12 +206,16 @@ t.test('an uploaded definition with problems shows the findings per element; a g
   t.match((await b.get('/admin')).body, /Neu hochgeladen/);
 });
 
-t.test('login attempts are rate-limited per client', async (t) => {
+t.test('failed logins are rate-limited per client; the right token still logs in', async (t) => {
   const b = browser();
   await b.get('/admin/login');
   let last: LightMyRequestResponse | undefined;
-  for (let i = 0; i <= LOGIN_RATE.max; i++) last = await b.post('/admin/login', { token: `wrong-${i}` });
+  for (let i = 0; i <= FAILURE_LIMITS.login; i++) last = await b.post('/admin/login', { token: `wrong-${i}` });
   t.equal(last?.statusCode, 429);
   t.match(last?.body, /Zu viele Anmeldeversuche/);
+  t.ok(Number(last?.headers['retry-after']) > 0, 'Retry-After says when to try again');
+  const right = await b.post('/admin/login', { token: await tokenOf() });
+  t.equal(right.statusCode, 303, 'the right token from the same client logs in: throttling hurts only the guesser');
+  t.equal((await b.get('/admin')).statusCode, 200);
   t.equal((await browser().get('/admin/login')).statusCode, 200, 'another client can still log in');
 });
