@@ -47,18 +47,27 @@ async function main(argv: string[]): Promise<void> {
   await (await load()).default(rest);
 }
 
+/** The messages of an error and its causes (Drizzle wraps the driver's error). */
+function messages(err: unknown): string {
+  let text = '';
+  let e = err as { message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++, e = e.cause as typeof e) text += ` ${String(e.message)}`;
+  return text;
+}
+
 main(process.argv.slice(2)).catch(async (err: unknown) => {
-  if (!process.env.DATABASE_URL && (await import('./db/outage.ts')).isConnectionLoss(err)) {
-    // The command worked through a running server (db/embedded.ts), which went away meanwhile.
-    console.error(
-      'befund: Die Verbindung zum Befund-Server ist abgebrochen (wurde er beendet?): starten Sie den Befehl noch einmal; was bis dahin gespeichert war, bleibt erhalten.\n' +
-        'befund: The connection to the Befund server was lost (was it stopped?): run the command again; what was stored until then is kept.',
-    );
-    process.exit(1);
-  }
   if (err instanceof ConfigError || err instanceof UserError) {
     console.error(`befund: ${err.message}`);
     process.exit(err instanceof UserError ? err.exitCode : 1);
+  }
+  const [{ isConnectionLoss }, { usedServer }] = await Promise.all([import('./db/outage.ts'), import('./db/embedded.ts')]);
+  if (usedServer() && (isConnectionLoss(err) || /Query read timeout/.test(messages(err)))) {
+    // The command worked through a running server (db/embedded.ts), which went away or froze.
+    console.error(
+      'befund: Die Verbindung zum Befund-Server ist abgebrochen oder er antwortet nicht mehr: prüfen Sie, ob er läuft, und starten Sie den Befehl noch einmal; was bis dahin gespeichert war, bleibt erhalten.\n' +
+        'befund: The connection to the Befund server was lost or it stopped answering: check that it runs and run the command again; what was stored until then is kept.',
+    );
+    process.exit(1);
   }
   console.error(err);
   process.exit(1);

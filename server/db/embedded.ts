@@ -41,6 +41,12 @@ function commandName(): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+let throughServer = false;
+/** True once this process worked through a running server's socket (cli.ts words a lost connection for it). */
+export function usedServer(): boolean {
+  return throughServer;
+}
+
 export async function openEmbedded(config: Config, options: EmbeddedOptions): Promise<Embedded> {
   const dataDir = config.dataDir;
   if (dataDir === 'memory://') {
@@ -151,6 +157,8 @@ async function connectToServer(config: Config, holder: LockInfo, options: Embedd
     database: 'postgres',
     max: 4,
     connectionTimeoutMillis: config.timeouts.connectMs,
+    // A server that stops answering (frozen) fails the command instead of hanging it.
+    query_timeout: config.timeouts.statementMs + 5_000,
   });
   // A server that stops while a command runs fails that command's queries (cli.ts names the
   // fix); the connection's own error must not end the process with a stack trace.
@@ -163,5 +171,6 @@ async function connectToServer(config: Config, holder: LockInfo, options: Embedd
     return null;
   }
   const db = drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
+  throughServer = true;
   return { db, via: 'server', close: () => pool.end() };
 }
