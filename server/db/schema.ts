@@ -2,6 +2,7 @@
 // Migrations are generated from this file by drizzle-kit and committed under ./migrations.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   date,
@@ -111,12 +112,19 @@ export const responses = pgTable(
     completedOn: date({ mode: 'string' }),
     /** Whether this complete response has been folded into answer_counts / open_texts yet. */
     counted: boolean().notNull().default(false),
+    /**
+     * Whether this response is in the survey's current release (what share keys see). Each
+     * release sets it for every counted response, so it never records when one arrived.
+     */
+    released: boolean().notNull().default(false),
   },
   (t) => [
     index().on(t.surveyId, t.status),
     index().on(t.linkId),
     // The fold finds complete responses that are not yet counted without scanning the rest.
     index('responses_uncounted_index').on(t.seq).where(sql`status = 'complete' and not counted`),
+    // A release marks the counted responses it takes in without scanning the rest.
+    index('responses_unreleased_index').on(t.surveyId).where(sql`counted and not released`),
   ],
 );
 
@@ -179,6 +187,49 @@ export const reportShares = pgTable('report_shares', {
   revokedAt: timestamp({ withTimezone: true }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Releases: what share-key readers see. A release is the survey's counts frozen at one moment;
+ * only the current one is kept in release_counts, older rows here are its history. A release
+ * row holds no response id, so its time may be exact.
+ */
+export const releases = pgTable(
+  'releases',
+  {
+    id: serial().primaryKey(),
+    surveyId: integer()
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    publishedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Who published: a token, the workspace, `auto` (k new per changed group) or `first-read`. */
+    actor: text().notNull(),
+    reason: text({ enum: ['manual', 'auto', 'first-read'] }).notNull(),
+    /** Complete responses in the release when it was published. */
+    responses: integer().notNull(),
+    /** Open texts with an id up to this one were counted when it was published. */
+    textMark: bigint({ mode: 'number' }).notNull(),
+    /** Responses erased from it since (their figures leave the release, see README). */
+    erased: integer().notNull().default(0),
+  },
+  (t) => [index().on(t.surveyId, t.id)],
+);
+
+/** answer_counts as they were at the survey's current release (minus erasures since). */
+export const releaseCounts = pgTable(
+  'release_counts',
+  {
+    surveyId: integer()
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    linkId: integer()
+      .notNull()
+      .references(() => links.id, { onDelete: 'cascade' }),
+    variable: text().notNull(),
+    value: text().notNull(),
+    n: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.linkId, t.variable, t.value] })],
+);
 
 /** Who did what, when: never the answers themselves. */
 export const auditLog = pgTable('audit_log', {
