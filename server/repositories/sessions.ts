@@ -3,7 +3,7 @@
 // only while its token is unrevoked, so revoking a token ends its sessions at once.
 import { and, eq, gt, isNull, lte } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { adminSessions, apiTokens } from '../db/schema.ts';
+import { adminSessions, apiTokens, serverSecrets } from '../db/schema.ts';
 import { randomToken, sha256 } from './links.ts';
 import type { Role } from './tokens.ts';
 
@@ -41,4 +41,15 @@ export async function findSession(db: Db, id: string): Promise<Session | undefin
 export async function deleteSession(db: Db, id: string): Promise<boolean> {
   const rows = await db.delete(adminSessions).where(eq(adminSessions.idHash, sha256(id))).returning({ idHash: adminSessions.idHash });
   return rows.length > 0;
+}
+
+/**
+ * A secret shared by every instance on this database, made by whichever asks first: the insert
+ * of a fresh value does nothing when one exists (or is being made by another instance, which
+ * it waits for), and all read the one value.
+ */
+export async function sharedSecret(db: Db, name: string): Promise<string> {
+  await db.insert(serverSecrets).values({ name, value: randomToken(32) }).onConflictDoNothing();
+  const [row] = await db.select({ value: serverSecrets.value }).from(serverSecrets).where(eq(serverSecrets.name, name));
+  return row.value;
 }

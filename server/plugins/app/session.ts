@@ -8,13 +8,18 @@
 // CSRF: the secret lives in its own HttpOnly, SameSite=Strict cookie; every token is bound to
 // the session (userInfo = sha256 of the session id), so a token from one session or from the
 // login page is useless in another. Forms carry it as `_csrf`, scripts as `x-csrf-token`.
-import { randomBytes } from 'node:crypto';
+//
+// Several instances: sessions live in the database, and the key that binds CSRF tokens is the
+// same on every instance and across restarts: derived from SESSION_SECRET when it is set, else
+// made once and kept in the database (server_secrets). So any instance accepts a form another
+// one served, and a form left open across a restart still goes through.
+import { createHmac } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import csrfProtection from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { httpError } from '../../errors.ts';
-import { findSession, type Session } from '../../repositories/sessions.ts';
+import { findSession, type Session, sharedSecret } from '../../repositories/sessions.ts';
 
 export interface SessionCookie {
   name: string;
@@ -57,9 +62,8 @@ export default fp(
     const cookie = sessionCookie(app.config.publicUrl);
     app.decorate('sessionCookie', cookie);
     if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
-    // Random per process: a CSRF token never outlives the server that issued it (the secret
-    // cookie and the session do; a form left open across a restart asks for a reload).
-    const hmacKey = randomBytes(32).toString('hex');
+    const secret = app.config.sessionSecret;
+    const hmacKey = secret ? createHmac('sha256', secret).update('befund csrf').digest('hex') : await sharedSecret(app.db, 'csrf');
     await app.register(csrfProtection, {
       cookieKey: cookie.csrfName,
       cookieOpts: cookie.options,
