@@ -15,12 +15,12 @@
 //  - matrixdropdown: `q.row.col` → the cell value; a checkbox cell gives `q.row.col.choice` = 1/0.
 //  - matrixdynamic `q.col` and paneldynamic `q.inner`: one value per row or panel, pooled (so a
 //      response can count more than once there, as the catalogue defines these variables).
-//  - "other": a choice question answered with `'other'` counts `'other'` under `q` (or `q.other`
-//      = `'1'` for a checkbox) and its text under `<name>-Comment` becomes the open text
+//  - "other": a choice question answered with `'other'` counts `'other'` under `q` (or
+//      `q.other.chosen` = `'1'`/`'0'` for a checkbox) and its text under `<name>-Comment` becomes the open text
 //      `q.other`. With `storeOthersAsComment: false` the typed text stands in place of the value:
 //      a value that is no declared choice is counted as `'other'` and listed as its text.
 //  - every variable with measure `text` is an open text, never a count.
-import type { Catalogue, CatalogueQuestion } from '../surveys/types.ts';
+import { type Catalogue, type CatalogueQuestion, OTHER_CHOSEN } from '../surveys/types.ts';
 import type { ExtractedValue } from './types.ts';
 
 export interface ExtractedText {
@@ -65,7 +65,8 @@ function choiceQuestion(q: CatalogueQuestion, value: unknown, data: Record<strin
   const keys = new Set([...declared, ...chosen.filter((v) => !isOther(v)), OTHER]);
   for (const key of keys) {
     const picked = key === OTHER ? chosen.some(isOther) : chosen.includes(key);
-    out.values.push({ variable: `${q.name}.${key}`, value: picked ? '1' : '0' });
+    // "other" chosen: its own 0/1 variable `q.other.chosen` (`q.other` is the text)
+    out.values.push({ variable: `${q.name}.${key === OTHER ? OTHER_CHOSEN : key}`, value: picked ? '1' : '0' });
   }
   if (chosen.some(isOther) && otherText !== null) out.texts.push({ variable: `${q.name}.${OTHER}`, text: otherText });
 }

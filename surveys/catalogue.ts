@@ -10,15 +10,16 @@
 //    pooled over rows; paneldynamic likewise: one variable per inner question, key `q.inner`;
 //  - checkbox cells in a matrix become `q.row.col.choice` binaries (an extension of the keys);
 //  - file answers are catalogued as `text` (the file name), never analysed.
-import { Model } from 'survey-core';
+import { Model, surveyLocalization } from 'survey-core';
 import type { Question } from 'survey-core';
+import 'survey-core/i18n/german';
 import { parseMark } from './marks.ts';
-import type { Catalogue, CatalogueQuestion, Choice, LocalizedText, Measure, Variable } from './types.ts';
+import { type Catalogue, type CatalogueQuestion, type Choice, type LocalizedText, type Measure, OTHER_CHOSEN, type Variable } from './types.ts';
 
 // survey-core's question classes differ per type; the catalogue reads their typed properties by name.
 // biome-ignore lint/suspicious/noExplicitAny: survey-core exposes type-specific properties without a shared type
 type AnyQ = Question & Record<string, any>;
-type Loc = { getLocaleText(loc: string): string } | undefined;
+type Loc = { getLocaleText(loc: string): string; localizationName?: string } | undefined;
 type ItemLike = {
   value: unknown;
   locText?: Loc;
@@ -59,17 +60,36 @@ const choiceOf = (item: ItemLike, locales: string[]): Choice => {
   };
 };
 
+/** "Other" where the author gave no text: short words in German and English, survey-core's elsewhere. */
+const OTHER_WORDS: Record<string, string> = { de: 'Sonstiges', en: 'Other' };
+
+/**
+ * A special item's label (other, none, refuse, don't know) in each locale: the author's text, else
+ * the word survey-core shows in that locale ("Nichts trifft zu"), never the bare value "other".
+ */
+function specialLabel(item: ItemLike, locales: string[], other: boolean): LocalizedText {
+  const loc = item.locText;
+  const own = loc?.getLocaleText('default') || loc?.getLocaleText('') || '';
+  const out: Record<string, string> = {};
+  // English too, so an English export of a German-only survey says "Other", not "Sonstiges"
+  for (const l of locales.includes('en') ? locales : [...locales, 'en']) {
+    const builtIn = other && OTHER_WORDS[l] ? OTHER_WORDS[l] : loc?.localizationName ? surveyLocalization.getString(loc.localizationName, l) : '';
+    out[l] = loc?.getLocaleText(l) || own || builtIn || String(item.value);
+  }
+  return out as LocalizedText;
+}
+
 function choicesOf(q: AnyQ, locales: string[]): Choice[] {
-  const items: ItemLike[] = [...(q.choices ?? [])];
+  const items: Choice[] = (q.choices ?? []).map((i: ItemLike) => choiceOf(i, locales));
   for (const [flag, item] of [
     ['showNoneItem', 'noneItem'],
     ['showRefuseItem', 'refuseItem'],
     ['showDontKnowItem', 'dontKnowItem'],
   ] as const) {
-    if (q[flag] && q[item]) items.push(q[item]);
+    if (q[flag] && q[item]) items.push({ value: q[item].value, label: specialLabel(q[item], locales, false) });
   }
-  if (q.hasOther && q.otherItem) items.push(q.otherItem);
-  return items.map((i) => choiceOf(i, locales));
+  if (q.hasOther && q.otherItem) items.push({ value: q.otherItem.value, label: specialLabel(q.otherItem, locales, true) });
+  return items;
 }
 
 const allNumbers = (choices: Choice[]) => choices.length > 0 && choices.every((c) => typeof c.value === 'number');
@@ -127,8 +147,21 @@ function catalogueQuestion(q: AnyQ, locales: string[]): CatalogueQuestion {
   return entry;
 }
 
+/**
+ * Rate values with their labels; where an end value has no text of its own, the scale's anchor
+ * (minRateDescription / maxRateDescription, e.g. "sehr unzufrieden" … "sehr zufrieden") labels it,
+ * so exports carry the anchors as value labels.
+ */
 function rateValues(q: AnyQ, locales: string[]): Choice[] {
-  return (q.visibleRateValues as ItemLike[]).map((i) => choiceOf(i, locales));
+  const items = q.visibleRateValues as ItemLike[];
+  return items.map((i, index) => {
+    const choice = choiceOf(i, locales);
+    const anchor: Loc = index === 0 ? q.locMinRateDescription : index === items.length - 1 ? q.locMaxRateDescription : undefined;
+    const own = i.locText?.getLocaleText('default') || i.locText?.getLocaleText('');
+    const anchorText = anchor?.getLocaleText('default') || anchor?.getLocaleText('');
+    if (!anchor || own || !(anchorText || locales.some((l) => anchor.getLocaleText(l)))) return choice;
+    return { value: choice.value, label: localized(anchor, locales, String(choice.value)) };
+  });
 }
 
 function booleanValues(q: AnyQ, locales: string[]): Choice[] {
@@ -156,9 +189,8 @@ const variable = (key: string, question: string, measure: Measure, label: Locali
 /** Variables of one question (or cell/inner question), keys prefixed by `key`. */
 function variablesOf(q: AnyQ, key: string, label: LocalizedText, locales: string[], owner = key): Variable[] {
   const type = q.getType();
-  const other = q.hasOther
-    ? [variable(`${key}.other`, owner, 'text', withPrefix(label, localized(q.otherItem?.locText, locales, 'other')))]
-    : [];
+  const otherLabel = q.hasOther && q.otherItem ? withPrefix(label, specialLabel(q.otherItem, locales, true)) : label;
+  const other = q.hasOther ? [variable(`${key}.other`, owner, 'text', otherLabel)] : [];
   switch (type) {
     case 'text':
       return [variable(key, owner, q.inputType === 'number' || q.inputType === 'range' ? 'scale' : 'text', label)];
@@ -190,6 +222,8 @@ function variablesOf(q: AnyQ, key: string, label: LocalizedText, locales: string
           choicesOf(q, locales).filter((c) => !q.hasOther || c.value !== q.otherItem?.value),
           owner,
         ),
+        // "other" chosen or not, as 0/1 like every choice; its text stays in `q.other`
+        ...(q.hasOther ? binaries(key, label, [], owner, otherLabel) : []),
         ...other,
       ];
     case 'ranking':
@@ -233,11 +267,13 @@ function variablesOf(q: AnyQ, key: string, label: LocalizedText, locales: string
   }
 }
 
-function binaries(key: string, label: LocalizedText, choices: Choice[], owner: string): Variable[] {
+/** One 0/1 variable per choice; with `otherLabel`, the "other chosen" variable instead. */
+function binaries(key: string, label: LocalizedText, choices: Choice[], owner: string, otherLabel?: LocalizedText): Variable[] {
   const values: Choice[] = [
     { value: 0, label: { de: 'nicht gewählt', en: 'not chosen' } },
     { value: 1, label: { de: 'gewählt', en: 'chosen' } },
   ];
+  if (otherLabel) return [variable(`${key}.${OTHER_CHOSEN}`, owner, 'binary', otherLabel, values)];
   return choices.map((c) => variable(`${key}.${c.value}`, owner, 'binary', withPrefix(label, c.label), values));
 }
 

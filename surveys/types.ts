@@ -33,7 +33,11 @@ export type Measure = z.infer<typeof MeasureSchema>;
  *  - `q.choice`          a checkbox/tagbox choice as 0/1
  *  - `q.item`            the rank of a ranking item
  *  - `q.other`           the "other" text of a choice question
+ *  - `q.other.chosen`    a checkbox's "other" as 0/1, like its choices
  */
+/** The key suffix of a checkbox's "other chosen" 0/1 variable (`q.other` is its text). */
+export const OTHER_CHOSEN = 'other.chosen';
+
 export const VariableSchema = z.object({
   key: z.string(),
   question: z.string(),

@@ -26,7 +26,8 @@ try {
       const test = testable ? chiSquare(table) : null;
       return {
         channel: v.key,
-        label: channels.choices?.find((c) => `kanaele.${c.value}` === v.key)?.label.de ?? v.key,
+        // "other" chosen is `kanaele.other.chosen`
+        label: channels.choices?.find((c) => `kanaele.${c.value}` === v.key.replace(/\.chosen$/, ''))?.label.de ?? v.key,
         table,
         share: table.map((r, i) => (ns[i] ? r[0] / ns[i] : null)),
         chiSquare: test ? { statistic: test.statistic, df: test.df, p: test.p, cramersV: cramersV(test) } : null,

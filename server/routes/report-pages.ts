@@ -27,7 +27,9 @@ import { renderSvg } from '../../analysis/render/svg.ts';
 import { type ReportPageOptions, type ReportQuery, renderNotFoundPage, renderReportPage } from '../../web/pages/report.ts';
 import { responses, surveyVersions } from '../db/schema.ts';
 import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
+import { type Release, releaseForReaders } from '../repositories/releases.ts';
 import { canViewReport } from '../repositories/shares.ts';
+import { roleAllows } from '../repositories/tokens.ts';
 import { findSurvey, listVersions, SLUG_PATTERN } from '../repositories/surveys.ts';
 
 /** Where Chromium is (read per request, so an install or CHROMIUM_PATH takes effect at once). */
@@ -70,11 +72,14 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
   const profile = loadProfile(audience);
   const locale: Locale = q.lang === 'en' ? 'en' : 'de';
   const query: ReportQuery = { key: q.key, segment: q.segment, label: q.label };
-  const cacheKey = JSON.stringify([survey.id, audience, locale, [...q.segment].sort(), [...q.label].sort(), app.config.minGroupSize]);
-  const stamp = await dataStamp(app, survey.id);
+  // researchers read live figures; a share key reads the release (repositories/releases.ts)
+  const live = !!actor && roleAllows(actor.role, 'researcher');
+  const release = live ? 'live' : await releaseForReaders(app.db, survey.id);
+  const cacheKey = JSON.stringify([survey.id, audience, locale, [...q.segment].sort(), [...q.label].sort(), app.config.minGroupSize, live]);
+  const stamp = release === 'live' ? await dataStamp(app, survey.id) : `release:${release?.id}:${release?.erased}:${await dataStamp(app, survey.id)}`;
   const hit = cache.get(cacheKey);
   if (hit && hit.stamp === stamp && Date.now() - hit.at < CACHE_MS) return { slug, audience, profile, locale, query, ...hit.built };
-  const built = await build(app, survey, profile, locale, q);
+  const built = await build(app, survey, profile, locale, q, release);
   cache.delete(cacheKey);
   cache.set(cacheKey, { at: Date.now(), stamp, built });
   if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
@@ -99,8 +104,13 @@ async function dataStamp(app: FastifyInstance, surveyId: number): Promise<string
   return `${r.n}:${r.last}:${r.versions}`;
 }
 
-async function build(app: FastifyInstance, survey: { id: number; slug: string; title: string }, profile: Profile, locale: Locale, q: Req['query']): Promise<Built> {
-  const [catalogue, data, versions] = await Promise.all([mergedCatalogue(app.db, survey.id), loadAggregates(app.db, survey.id), listVersions(app.db, survey.id)]);
+async function build(app: FastifyInstance, survey: { id: number; slug: string; title: string }, profile: Profile, locale: Locale, q: Req['query'], release: Release | null | 'live'): Promise<Built> {
+  const [catalogue, data, versions] = await Promise.all([
+    mergedCatalogue(app.db, survey.id),
+    // a share key without a release (the survey has no answers yet) gets an empty report
+    release === 'live' ? loadAggregates(app.db, survey.id) : release ? loadAggregates(app.db, survey.id, { release }) : { bases: [], counts: [], openTexts: [] },
+    listVersions(app.db, survey.id),
+  ]);
   const include = new Set(profile.segments.include);
   const labels = [...new Set(data.bases.filter((b) => include.has(b.segment) && b.linkLabel).map((b) => b.linkLabel as string))].sort((a, b) => a.localeCompare(b, 'de'));
   const options = {

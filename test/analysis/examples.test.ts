@@ -26,7 +26,8 @@ t.test('the channel comparison gives per-channel crosstabs equal to the raw answ
     groups: string[];
     rows: { channel: string; table: number[][]; chiSquare: { statistic: number; df: number; p: number } | null }[];
   };
-  t.equal(result.rows.length, 6, 'one row per channel');
+  t.equal(result.rows.length, 7, 'one row per channel, "Sonstiges" (kanaele.other.chosen) included');
+  t.ok(result.rows.some((r) => r.channel === 'kanaele.other.chosen'));
 
   // Count the same thing from the raw responses.
   const study = await openStudy(env);

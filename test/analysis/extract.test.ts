@@ -168,9 +168,44 @@ t.test('a catalogue built by buildCatalogue from SurveyJS JSON is read the same 
   t.same(extractValues(built, data), [
     { variable: 'k.web', value: '0' },
     { variable: 'k.news', value: '1' },
+    { variable: 'k.other.chosen', value: '1' },
     { variable: 'r.b', value: '1' },
     { variable: 'r.a', value: '2' },
     { variable: 's', value: '4' },
   ]);
   t.same(extractOpenTexts(built, data), [{ variable: 'k.other', text: 'Radio' }]);
+  t.same(
+    extractValues(built, { k: ['web'] }).filter((v) => v.variable.startsWith('k.')),
+    [
+      { variable: 'k.web', value: '1' },
+      { variable: 'k.news', value: '0' },
+      { variable: 'k.other.chosen', value: '0' },
+    ],
+    '"other" not chosen is a 0 of its own',
+  );
+});
+
+t.test('the checkbox "other" is a 0/1 variable labelled in each language; rating anchors label the end values', async (t) => {
+  const { buildCatalogue } = await import('../../surveys/catalogue.ts');
+  const built = buildCatalogue({
+    elements: [
+      { type: 'checkbox', name: 'k', title: { de: 'Kanäle', en: 'Channels' }, choices: ['web'], showOtherItem: true },
+      { type: 'radiogroup', name: 'g', title: 'Gruppe', choices: ['x'], showOtherItem: true, showNoneItem: true },
+      { type: 'rating', name: 'z', minRateDescription: { de: 'sehr unzufrieden', en: 'very dissatisfied' }, maxRateDescription: { de: 'sehr zufrieden', en: 'very satisfied' } },
+      { type: 'rating', name: 'own', rateValues: [{ value: 1, text: 'schlecht' }, 2, 3], minRateDescription: 'kaum' },
+    ],
+  });
+  const k = built.questions[0];
+  const chosen = k.variables.find((v) => v.key === 'k.other.chosen');
+  t.equal(chosen?.measure, 'binary');
+  t.same(chosen?.label, { de: 'Kanäle: Sonstiges', en: 'Channels: Other' });
+  t.same(k.variables.find((v) => v.key === 'k.other')?.label, { de: 'Kanäle: Sonstiges', en: 'Channels: Other' }, 'the text column is named the same way');
+  const g = built.questions[1];
+  t.same(g.choices?.find((c) => c.value === 'other')?.label, { de: 'Sonstiges', en: 'Other' }, 'German-only survey: "Other" in English files');
+  t.same(g.choices?.find((c) => c.value === 'none')?.label.de, 'Nichts trifft zu', 'survey-core’s German word, not "none"');
+  const z = built.questions[2].variables[0].values?.map((c) => c.label);
+  t.same(z?.[0], { de: 'sehr unzufrieden', en: 'very dissatisfied' });
+  t.same(z?.[2], { de: '3', en: '3' });
+  t.same(z?.[4], { de: 'sehr zufrieden', en: 'very satisfied' });
+  t.same(built.questions[3].variables[0].values?.[0].label.de, 'schlecht', 'a rate value’s own text wins over the anchor');
 });

@@ -1,7 +1,7 @@
 // Multiple choice (checkbox, tagbox): per option the share of respondents choosing it, from its
 // 0/1 variable `q.choice`. Shares do not sum to 100 %. The comparison shows per segment how many
 // chose each option; no single test covers several 0/1 answers of the same person.
-import type { CatalogueQuestion } from '../../../surveys/types.ts';
+import { type CatalogueQuestion, OTHER_CHOSEN } from '../../../surveys/types.ts';
 import { wilson } from '../../stats/index.ts';
 import { type Figure, isSuppressed } from '../../suppress.ts';
 import { groupFigures, labelOf, percentOf, type ReportContext, SMALL_GROUP } from '../context.ts';
@@ -19,7 +19,7 @@ export interface MultipleSummary {
 
 /** The option codes of a checkbox question whose 0/1 variables hold data or are declared. */
 export function multipleOptions(q: CatalogueQuestion): string[] {
-  // "other" is listed as open text (its 0/1 column is not in the catalogue, so not counted)
+  // "other" chosen is `q.other.chosen` (catalogues before it existed have no such row)
   return q.variables.filter((v) => v.measure === 'binary').map((v) => v.key.slice(q.name.length + 1));
 }
 
@@ -47,7 +47,7 @@ export function summariseMultiple(ctx: ReportContext, q: CatalogueQuestion): Mul
   const counts = chosen(pvs, ctx.scope, n);
   const options: OptionResult[] = [...pvs.keys()].map((value) => {
     const count = counts[value];
-    const option: OptionResult = { value, label: value === 'other' ? { de: 'Sonstiges', en: 'Other' } : labelOf(q.choices, value), count, percent: percentOf(count, n) };
+    const option: OptionResult = { value, label: value === OTHER_CHOSEN ? (q.choices?.find((c) => c.value === 'other')?.label ?? { de: 'Sonstiges', en: 'Other' }) : labelOf(q.choices, value), count, percent: percentOf(count, n) };
     if (isSuppressed(count)) option.interval = count;
     else if (isSuppressed(n)) option.interval = n;
     else {

@@ -1,0 +1,78 @@
+// Which questions a respondent was asked: those visible with the respondent's own answers, their
+// page and panels included. A question hidden by visibleIf (its own, or its page's or panel's) was
+// never asked, so its empty answer is "nicht gefragt", not "ohne Antwort". Used by the counts
+// (reports) and by exports alike.
+//
+// Two ways, the same verdicts: the compiled plan (surveys/compiled, plain functions, fast) where
+// the survey compiles, otherwise survey-core itself with a fresh Model holding the answers.
+// test/surveys/asked.test.ts checks the plan against survey-core on generated surveys.
+import { Model } from 'survey-core';
+import { buildPlan, type Plan } from './compiled/plan.ts';
+import { settle } from './compiled/run.ts';
+import { isPlainObject } from './validate.ts';
+
+export type Answers = Record<string, unknown>;
+/** The names of the questions the respondent was not asked (all others were). */
+export type NotAsked = (data: Answers) => Set<string>;
+
+/** survey-core's verdict: a fresh Model with the answers; a question counts with its page and panels. */
+export function notAskedByModel(json: unknown): NotAsked {
+  return (data) => {
+    const model = new Model(json);
+    model.data = data;
+    const out = new Set<string>();
+    for (const q of model.getAllQuestions(false, false, false)) {
+      if (!q.isVisible || !q.isParentVisible) out.add(q.name);
+    }
+    return out;
+  };
+}
+
+function byPlan(plan: Plan): NotAsked {
+  return (data) => {
+    const { state } = settle(plan, data);
+    const out = new Set<string>();
+    plan.questions.forEach((q, i) => {
+      if (!state.visible[i]) out.add(q.name);
+    });
+    return out;
+  };
+}
+
+/**
+ * The "not asked" function of a survey definition: the compiled plan when the survey compiles,
+ * else survey-core's Model. A definition without conditions asks everything (an empty set, fast).
+ */
+export function notAskedFor(json: unknown): NotAsked {
+  if (!isPlainObject(json) || !hasCondition(json)) return () => new Set();
+  const de = new Model(json);
+  const en = new Model(json);
+  en.locale = 'en';
+  const plan = buildPlan(json, { de, en });
+  return typeof plan === 'string' ? notAskedByModel(json) : byPlan(plan);
+}
+
+/** Does anything in the definition show or hide depending on answers (or hide statically)? */
+function hasCondition(json: unknown): boolean {
+  if (Array.isArray(json)) return json.some(hasCondition);
+  if (!isPlainObject(json)) return false;
+  for (const [k, v] of Object.entries(json)) {
+    if ((k === 'visibleIf' && v) || (k === 'visible' && v === false)) return true;
+    if (typeof v === 'object' && v !== null && hasCondition(v)) return true;
+  }
+  return false;
+}
+
+/** Questions that a condition may hide (their own, or their page's or panel's), or that are hidden. */
+export function mayBeSkipped(json: unknown): Set<string> {
+  const out = new Set<string>();
+  if (!isPlainObject(json) || !hasCondition(json)) return out;
+  const model = new Model(json);
+  for (const q of model.getAllQuestions(false, false, false)) {
+    // biome-ignore lint/suspicious/noExplicitAny: pages and panels share visibleIf/visible, not a type
+    for (let e: any = q; e; e = e.parent) {
+      if (e.visibleIf || e.visible === false) out.add(q.name);
+    }
+  }
+  return out;
+}
