@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   analyze: () => import('./commands/analyze.ts'),
   export: () => import('./commands/export.ts'),
   purge: () => import('./commands/purge.ts'),
+  release: () => import('./commands/release.ts'),
 };
 
 const usage = `Befund – Befragungen, Bedarfsanalysen und Berichte je Zielgruppe
@@ -32,6 +33,7 @@ Befehle:
   export --survey S --format csv|xlsx|sav|json --out FILE [--labels codes|text] [--status complete|all] [--locale de|en]
   demo [--responses N] [--survey S] [--seed N]   Umfrage mit synthetischen Antworten füllen
   purge                         Antworten nach Ablauf der Aufbewahrungsfrist löschen
+  release publish|list --survey S   Stand der geteilten Berichte veröffentlichen / anzeigen
   run SCRIPT.ts                 Ein eigenes Auswertungsskript ausführen
 
 Alle Befehle nehmen --json für maschinenlesbare Ausgabe.`;

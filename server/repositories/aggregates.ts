@@ -5,7 +5,7 @@ import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { AggregatedData } from '../../analysis/types.ts';
 import type { Catalogue, CatalogueQuestion } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
-import { answerCounts, links, openTexts } from '../db/schema.ts';
+import { answerCounts, links, openTexts, releaseCounts } from '../db/schema.ts';
 import { BASE_VARIABLE, foldPending } from './counts.ts';
 import { catalogues } from './surveys.ts';
 
@@ -14,6 +14,8 @@ export interface AggregateFilters {
   linkLabels?: readonly string[];
   /** Open texts listed per variable at most (default 500). */
   textLimit?: number;
+  /** Read this release (what share keys see) instead of the live counts; see releases.ts. */
+  release?: { textMark: number };
 }
 
 function linkFilter(f: AggregateFilters): SQL[] {
@@ -25,24 +27,26 @@ function linkFilter(f: AggregateFilters): SQL[] {
 
 export async function loadAggregates(db: Db, surveyId: number, filters: AggregateFilters = {}): Promise<AggregatedData> {
   // Count what arrived since the last fold, so every report is exact at the moment it is read.
-  await foldPending(db, { surveyId });
+  if (!filters.release) await foldPending(db, { surveyId });
   const where = linkFilter(filters);
+  const counts = filters.release ? releaseCounts : answerCounts;
+  const textMark = filters.release ? sql`and ${openTexts.id} <= ${filters.release.textMark}` : sql``;
   const limit = filters.textLimit ?? 500;
   const grouped = await db
     .select({
-      variable: answerCounts.variable,
-      value: answerCounts.value,
+      variable: counts.variable,
+      value: counts.value,
       segment: links.segment,
       linkLabel: links.label,
-      n: sql<number>`sum(${answerCounts.n})::int`,
+      n: sql<number>`sum(${counts.n})::int`,
     })
-    .from(answerCounts)
-    .innerJoin(links, eq(links.id, answerCounts.linkId))
-    .where(and(eq(answerCounts.surveyId, surveyId), sql`${answerCounts.n} > 0`, ...where))
-    .groupBy(answerCounts.variable, answerCounts.value, links.segment, links.label)
-    .orderBy(asc(answerCounts.variable), asc(answerCounts.value), asc(links.segment), sql`${links.label} asc nulls first`);
+    .from(counts)
+    .innerJoin(links, eq(links.id, counts.linkId))
+    .where(and(eq(counts.surveyId, surveyId), sql`${counts.n} > 0`, ...where))
+    .groupBy(counts.variable, counts.value, links.segment, links.label)
+    .orderBy(asc(counts.variable), asc(counts.value), asc(links.segment), sql`${links.label} asc nulls first`);
   const bases = grouped.filter((r) => r.variable === BASE_VARIABLE).map((r) => ({ segment: r.segment, linkLabel: r.linkLabel, n: Number(r.n) }));
-  const counts = grouped.filter((r) => r.variable !== BASE_VARIABLE).map((r) => ({ ...r, n: Number(r.n) }));
+  const answers = grouped.filter((r) => r.variable !== BASE_VARIABLE).map((r) => ({ ...r, n: Number(r.n) }));
   // At most `limit` texts per text variable, in arrival order: one index range scan per
   // variable (open_texts is indexed on survey, variable, id), so the cost does not grow with
   // the number of responses.
@@ -57,14 +61,14 @@ export async function loadAggregates(db: Db, surveyId: number, filters: Aggregat
         cross join lateral (
           select ${openTexts.text} as text, ${links.segment} as segment, ${links.label} as label, ${openTexts.id} as id
           from ${openTexts} inner join ${links} on ${links.id} = ${openTexts.linkId}
-          where ${openTexts.surveyId} = ${surveyId} and ${openTexts.variable} = v.variable and ${openTexts.text} <> ''
+          where ${openTexts.surveyId} = ${surveyId} and ${openTexts.variable} = v.variable and ${openTexts.text} <> '' ${textMark}
             ${where.length ? sql`and ${and(...where)}` : sql``}
           order by ${openTexts.id}
           limit ${limit}
         ) as t
         order by v.variable, t.id`)
         ) as unknown as { rows: { variable: string; text: string; segment: string; linkLabel: string | null }[] }).rows;
-  return { bases, counts, openTexts: texts };
+  return { bases, counts: answers, openTexts: texts };
 }
 
 /** The keys of every open-text variable in a catalogue. */

@@ -56,7 +56,7 @@ export async function applyCounts(tx: Tx, contributions: readonly Contribution[]
 }
 
 /** Held by whoever folds a batch: a report waits for a running batch instead of missing it. */
-const FOLD_LOCK = 7240002;
+export const FOLD_LOCK = 7240002;
 
 /**
  * Folds complete, not yet counted responses into the counts, `batch` at a time, until none

@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import { links, responses, surveys, surveyVersions, webhookDeliveries } from '../db/schema.ts';
 import { audit } from './audit.ts';
 import { applyCounts } from './counts.ts';
+import { removeFromRelease } from './releases.ts';
 import { linkIsOpen, newestVersionOfLink, randomToken, sha256 } from './links.ts';
 import { enqueueWebhook } from './webhooks.ts';
 
@@ -167,6 +168,9 @@ export async function eraseResponse(db: Db, id: string, actor: string, resumeKey
     // Only a response already folded into the counts has anything to take back.
     if (row.r.status === 'complete' && row.r.counted)
       await applyCounts(tx, [{ surveyId: row.r.surveyId, linkId: row.r.linkId, responseId: id, catalogue: row.catalogue as Catalogue, data: row.r.data as Record<string, unknown> }], -1);
+    // …and a response in the shared release leaves the release too (README: releases)
+    if (row.r.status === 'complete' && row.r.released)
+      await removeFromRelease(tx, { surveyId: row.r.surveyId, linkId: row.r.linkId, catalogue: row.catalogue as Catalogue, data: row.r.data as Record<string, unknown> });
     if (row.r.status === 'complete')
       await tx
         .update(links)

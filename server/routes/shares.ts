@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { listAudiences } from '../../analysis/profiles/index.ts';
 import { httpError } from '../errors.ts';
 import { surveyOr404 } from './common.ts';
+import { listReleases, publishRelease, releaseGrowth, readyToRelease } from '../repositories/releases.ts';
 import { createShare, listShares, revokeShare, shareUrl } from '../repositories/shares.ts';
 import { SLUG_PATTERN } from '../repositories/surveys.ts';
 
@@ -23,6 +24,17 @@ export const ShareInputSchema = z.object({
   label: z.string().trim().max(200).optional(),
   expiresAt: z.coerce.date().refine((d) => d.getTime() > Date.now(), { message: 'Das Ablaufdatum muss in der Zukunft liegen' }).optional(),
 });
+
+const ReleaseOut = z.object({
+  id: z.number(),
+  publishedAt: z.date(),
+  actor: z.string(),
+  reason: z.enum(['manual', 'auto', 'first-read']),
+  responses: z.number(),
+  erased: z.number(),
+});
+const release = ({ id, publishedAt, actor, reason, responses, erased }: z.infer<typeof ReleaseOut>) => ({ id, publishedAt, actor, reason, responses, erased });
+const Growth = z.object({ segment: z.string(), linkLabel: z.string().nullable(), released: z.number(), live: z.number() });
 
 const sharesRoutes: FastifyPluginAsyncZod = async (app) => {
   const researcher = { preHandler: app.requireRole('researcher') };
@@ -49,6 +61,42 @@ const sharesRoutes: FastifyPluginAsyncZod = async (app) => {
       const survey = await surveyOr404(app.db, request.params.slug);
       const share = await createShare(app.db, { surveyId: survey.id, ...request.body }, `token:${request.actor?.id}`);
       return reply.code(201).send({ ...share, url: shareUrl(app.config.publicUrl, survey.slug, share.audience, share.key) });
+    },
+  );
+
+  // Releases: what share keys see (repositories/releases.ts). Researchers read live figures.
+  app.get(
+    '/api/v1/surveys/:slug/releases',
+    {
+      ...researcher,
+      schema: {
+        tags: ['shares'],
+        summary: 'Veröffentlichte Stände der geteilten Berichte (neuester zuerst) und was seitdem je Gruppe hinzukam',
+        params: SlugParams,
+        response: { 200: z.object({ releases: z.array(ReleaseOut), groups: z.array(Growth), autoReleaseDue: z.boolean() }), 401: Message, 403: Message, 404: Message },
+      },
+    },
+    async (request) => {
+      const survey = await surveyOr404(app.db, request.params.slug);
+      const [releases, groups] = await Promise.all([listReleases(app.db, survey.id), releaseGrowth(app.db, survey.id)]);
+      return { releases: releases.map(release), groups, autoReleaseDue: releases.length > 0 && readyToRelease(groups, app.config.minGroupSize) };
+    },
+  );
+
+  app.post(
+    '/api/v1/surveys/:slug/releases',
+    {
+      ...researcher,
+      schema: {
+        tags: ['shares'],
+        summary: 'Neuen Stand veröffentlichen: alle Freigabelinks zeigen ab jetzt die aktuellen Zahlen',
+        params: SlugParams,
+        response: { 201: ReleaseOut, 401: Message, 403: Message, 404: Message },
+      },
+    },
+    async (request, reply) => {
+      const survey = await surveyOr404(app.db, request.params.slug);
+      return reply.code(201).send(release(await publishRelease(app.db, survey.id, `token:${request.actor?.id}`, 'manual')));
     },
   );
 

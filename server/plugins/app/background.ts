@@ -1,10 +1,12 @@
-// Background jobs: folding new complete responses into the report counts (every second) and
-// delivering webhooks (every three seconds). Never on a respondent's path; one run of a job
+// Background jobs: folding new complete responses into the report counts (every second),
+// publishing shared reports' releases once each changed group gained k responses (every ten
+// seconds) and delivering webhooks (every three seconds). Never on a respondent's path; one run of a job
 // at a time; stopped and awaited before the database closes.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../../db/outage.ts';
 import { foldPending } from '../../repositories/counts.ts';
+import { autoRelease } from '../../repositories/releases.ts';
 import { deliverDue, purgeFailedDeliveries, type RetrySchedule } from '../../repositories/webhooks.ts';
 
 declare module 'fastify' {
@@ -12,6 +14,8 @@ declare module 'fastify' {
     /** `retries`: when each failed delivery may be tried again (in memory; see webhooks.ts). */
     webhooks: { deliverDue(): Promise<number>; retries: RetrySchedule };
     counts: { fold(): Promise<number> };
+    /** Publishes a release where every changed group gained ≥ k responses (releases.ts). */
+    releases: { auto(): Promise<number> };
   }
 }
 
@@ -73,6 +77,7 @@ function every(app: FastifyInstance, name: string, ms: number, job: () => Promis
 export default fp(
   async (app) => {
     app.decorate('counts', { fold: every(app, 'counting responses', 1000, () => foldPending(app.db)) });
+    app.decorate('releases', { auto: every(app, 'releasing shared reports', 10_000, () => autoRelease(app.db, app.config.minGroupSize)) });
     const retries: RetrySchedule = new Map();
     app.decorate('webhooks', {
       deliverDue: every(app, 'webhook delivery', 3000, async () => {
