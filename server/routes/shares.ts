@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAudiences } from '../../analysis/profiles/index.ts';
 import { httpError } from '../errors.ts';
-import { surveyOr404 } from './common.ts';
+import { RowId, surveyOr404 } from './common.ts';
 import { listReleases, publishRelease, releaseGrowth, readyToRelease } from '../repositories/releases.ts';
 import { createShare, listShares, revokeShare, shareUrl } from '../repositories/shares.ts';
 import { SLUG_PATTERN } from '../repositories/surveys.ts';
@@ -102,7 +102,7 @@ const sharesRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/api/v1/surveys/:slug/shares/:id',
-    { ...researcher, schema: { tags: ['shares'], params: SlugParams.extend({ id: z.coerce.number().int() }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message } } },
+    { ...researcher, schema: { tags: ['shares'], params: SlugParams.extend({ id: RowId }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message } } },
     async (request, reply) => {
       const survey = await surveyOr404(app.db, request.params.slug);
       if (!(await revokeShare(app.db, survey.id, request.params.id, `token:${request.actor?.id}`))) throw httpError(404, 'Freigabelink nicht gefunden oder schon widerrufen');

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { httpError } from '../errors.ts';
-import { surveyOr404 } from './common.ts';
+import { RowId, surveyOr404 } from './common.ts';
 import { createLink, listLinks, revokeLink, SEGMENT_PATTERN } from '../repositories/links.ts';
 import { setWebhook, webhookTargetProblem } from '../repositories/webhooks.ts';
 import { importSurvey, LintError, listSurveys, listVersions, SLUG_PATTERN, updateSurveySettings } from '../repositories/surveys.ts';
@@ -86,7 +86,7 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/api/v1/surveys/:slug/links/:id',
-    { ...researcher, schema: { tags: ['links'], params: SlugParams.extend({ id: z.coerce.number().int() }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message } } },
+    { ...researcher, schema: { tags: ['links'], params: SlugParams.extend({ id: RowId }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message } } },
     async (request, reply) => {
       const survey = await surveyOr404(app.db, request.params.slug);
       if (!(await revokeLink(app.db, survey.id, request.params.id, `token:${request.actor?.id}`))) throw httpError(404, 'Link nicht gefunden');

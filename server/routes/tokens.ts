@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { httpError } from '../errors.ts';
+import { RowId } from './common.ts';
 import { createToken, listTokens, revokeToken } from '../repositories/tokens.ts';
 
 const Message = z.object({ message: z.string() });
@@ -42,7 +43,7 @@ const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Ein Token widerrufen',
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: z.object({ id: RowId }),
         response: { 204: z.null(), 400: Message, 401: Message, 403: Message, 404: Message },
       },
     },

@@ -10,10 +10,11 @@ import { createLink, revokeLink, SEGMENT_PATTERN } from '../../repositories/link
 import { createShare, revokeShare, shareUrl } from '../../repositories/shares.ts';
 import { ShareInputSchema } from '../shares.ts';
 import { actorOf, blank, LangQuery, langOfRequest, requireSession, SlugParams, sendHtml, viewOf } from './common.ts';
+import { RowId } from '../common.ts';
 import { surveyOr404, surveyPageData } from './survey.ts';
 import { importUpload } from './upload.ts';
 
-const IdParams = SlugParams.extend({ id: z.coerce.number().int() });
+const IdParams = SlugParams.extend({ id: RowId });
 const Csrf = { _csrf: z.string().optional() };
 const LinkForm = z.object({
   ...Csrf,

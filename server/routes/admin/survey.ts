@@ -14,6 +14,7 @@ import { listShares } from '../../repositories/shares.ts';
 import { findSurvey, listVersions } from '../../repositories/surveys.ts';
 import { liveCounts } from '../../repositories/workspace.ts';
 import { LangQuery, langOfRequest, requireSession, SlugParams, sendHtml, viewOf } from './common.ts';
+import { RowId } from '../common.ts';
 
 export const linkUrl = (app: FastifyInstance, token: string) => `${app.config.publicUrl}/s/${token}`;
 
@@ -85,7 +86,7 @@ const surveyRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/surveys/:slug/links/:id/qr.svg',
-    { schema: { hide: true, params: SlugParams.extend({ id: z.coerce.number().int() }) }, preHandler: guard },
+    { schema: { hide: true, params: SlugParams.extend({ id: RowId }) }, preHandler: guard },
     async (request, reply) => {
       const lang = langOfRequest(request);
       const survey = await surveyOr404(app, request.params.slug, lang);
