@@ -106,6 +106,8 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/surveys/:slug/shares': { allow: RESEARCHER_READ },
   'POST /api/v1/surveys/:slug/shares': { allow: RESEARCHER_WRITE, body: () => ({ audience: 'sme' }) },
   'DELETE /api/v1/surveys/:slug/shares/:id': { allow: RESEARCHER_WRITE },
+  'GET /api/v1/surveys/:slug/releases': { allow: RESEARCHER_READ },
+  'POST /api/v1/surveys/:slug/releases': { allow: RESEARCHER_WRITE, body: () => ({}) },
   'DELETE /api/v1/admin/responses/:id': { allow: ADMIN },
   'GET /api/v1/admin/tokens': { allow: ADMIN },
   'POST /api/v1/admin/tokens': { allow: ADMIN, body: () => ({ role: 'researcher', name: 'matrix' }) },
