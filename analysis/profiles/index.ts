@@ -13,19 +13,21 @@ import { type Catalogue, LocalizedTextSchema } from '../../surveys/types.ts';
 
 const Name = z.string().min(1);
 
-/** Key-findings rules, each computed from the data by `analysis/report/findings.ts`. */
 /** Which question a key-findings rule reads: one by name, or the first shown one with a role. */
 const Target = { question: Name.optional(), role: RoleSchema.optional() };
+/** Whose answers it reads: the audience's own segments (default), or all the report includes —
+ *  then the sentence says so ("… zusammengenommen"). */
+const Scope = { scope: z.enum(['own', 'all']).default('own') };
 /** Key-findings rules, each computed from the data by `analysis/report/findings.ts`. */
 export const KeyFindingRuleSchema = z.discriminatedUnion('rule', [
   /** The `count` matrix rows (or ordinal questions) with the highest top-2-box share. */
-  z.object({ rule: z.literal('top-rated'), ...Target, count: z.number().int().min(1).default(3) }).strict(),
+  z.object({ rule: z.literal('top-rated'), ...Target, ...Scope, count: z.number().int().min(1).default(3) }).strict(),
   /** The `count` options chosen most often (multiple or single choice). */
-  z.object({ rule: z.literal('most-chosen'), ...Target, count: z.number().int().min(1).default(3) }).strict(),
+  z.object({ rule: z.literal('most-chosen'), ...Target, ...Scope, count: z.number().int().min(1).default(3) }).strict(),
   /** The ranking item with the best mean rank, and how many put it first. */
-  z.object({ rule: z.literal('top-ranked'), ...Target }).strict(),
+  z.object({ rule: z.literal('top-ranked'), ...Target, ...Scope }).strict(),
   /** The top-2-box share of an ordinal question. */
-  z.object({ rule: z.literal('top-box'), ...Target }).strict(),
+  z.object({ rule: z.literal('top-box'), ...Target, ...Scope }).strict(),
   /** Where the compared segments differ most (top-2 share or option share), with the test. */
   z.object({ rule: z.literal('largest-difference'), ...Target }).strict(),
 ]);
@@ -55,6 +57,9 @@ export const ProfileSchema = z
       .object({
         /** Segments whose answers the report rests on. */
         include: z.array(Name).min(1),
+        /** The audience's own segments, whose answers key findings read by default; default: the
+         *  audience itself where it is a segment in `include`, else all of `include`. */
+        own: z.array(Name).min(1).optional(),
         /** Segments compared with each other (a subset of `include`); empty: no comparison. */
         compare: z.array(Name).default([]),
         /** How segments are named in the report. */
@@ -103,6 +108,8 @@ export function parseProfile(input: unknown, source = 'Profil'): Profile {
   const p = parsed.data;
   const stray = p.segments.compare.filter((s) => !p.segments.include.includes(s));
   if (stray.length > 0) throw new ProfileError(`${source}: segments.compare nennt ${stray.join(', ')}, das nicht in segments.include steht`);
+  const strayOwn = (p.segments.own ?? []).filter((s) => !p.segments.include.includes(s));
+  if (strayOwn.length > 0) throw new ProfileError(`${source}: segments.own nennt ${strayOwn.join(', ')}, das nicht in segments.include steht`);
   const ids = p.sections.map((s) => s.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new ProfileError(`${source}: der Abschnitt "${dup}" kommt zweimal vor`);
@@ -135,6 +142,11 @@ export function validateProfile(profile: Profile, catalogue: Catalogue): Profile
     );
   }
   return profile;
+}
+
+/** The segments whose answers a profile's key findings read by default. */
+export function ownSegments(profile: Profile): string[] {
+  return profile.segments.own ?? (profile.segments.include.includes(profile.audience) ? [profile.audience] : profile.segments.include);
 }
 
 /** A profile made concrete for one survey: sections with question names, rules with their question. */

@@ -14,12 +14,12 @@
 //     → ReportModel                                                           model.ts
 import type { Catalogue, LocalizedText } from '../../surveys/types.ts';
 import { asLocale, type Locale } from '../format.ts';
-import { type Profile, type ResolvedProfile, resolveProfile } from '../profiles/index.ts';
+import { ownSegments, type Profile, type ResolvedProfile, resolveProfile } from '../profiles/index.ts';
 import { DEFAULT_MIN_GROUP_SIZE, type Figure, suppressionNotice } from '../suppress.ts';
 import type { AggregatedData } from '../types.ts';
 import { type CompareGroup, createContext } from './context.ts';
 import { passes, type ReportFilters } from './filters.ts';
-import { keyFindings } from './findings.ts';
+import { type FindingInput, type FindingScope, keyFindings } from './findings.ts';
 import type { QuestionResult, ReportModel } from './model.ts';
 import { DataIndex } from './protection.ts';
 import { buildQuestion } from './questions/question.ts';
@@ -113,6 +113,34 @@ export function buildReport(input: BuildReportInput): ReportModel {
   }));
   for (const rule of profile.keyFindings) build(rule.question);
 
+  // key findings read the audience's own segments unless a rule says `scope: "all"` (the text
+  // names whose answers either way); a comparing rule reads the report's comparison
+  const own = scopeUnits.filter((u) => ownSegments(input.profile).includes(u.segment));
+  const ownSegs = [...new Set(own.map((u) => u.segment))];
+  const allSegs = [...new Set(scopeUnits.map((u) => u.segment))];
+  const ordered = (segs: string[]) => input.profile.segments.include.filter((s) => segs.includes(s));
+  const ownBase = own.length > 0 ? bases.n(own.map((u) => u.id)) : 0;
+  const ownCtx = ctx.withScope(
+    own.map((u) => u.id),
+    [],
+  );
+  const ownBuilt = new Map<string, QuestionResult>();
+  const findingInputs: FindingInput[] = profile.keyFindings.map((rule) => {
+    if (rule.rule === 'largest-difference') return { rule, question: build(rule.question), scope: null };
+    const useOwn = rule.scope === 'own' && own.length > 0 && ownSegs.length < allSegs.length;
+    const scope: FindingScope = { kind: useOwn ? 'own' : 'all', groups: ordered(useOwn ? ownSegs : allSegs).map(labelOf) };
+    if (!useOwn) return { rule, question: build(rule.question), scope };
+    let q = ownBuilt.get(rule.question);
+    if (!q) {
+      const base = typeof ownBase === 'number' ? ownBase : 0;
+      q = buildQuestion(ownCtx, byName.get(rule.question) as Catalogue['questions'][number], base);
+      // the own segments' base is itself hidden: nothing of theirs may be shown
+      if (typeof ownBase !== 'number') q = { ...q, suppressed: true };
+      ownBuilt.set(rule.question, q);
+    }
+    return { rule, question: q, scope };
+  });
+
   return {
     survey: input.survey ?? { slug: '', title: { de: '' }, versions: [] },
     audience: profile.audience,
@@ -122,7 +150,7 @@ export function buildReport(input: BuildReportInput): ReportModel {
     segments: { included: [...new Set(scopeUnits.map((u) => u.segment))].sort(byText), compared: groups.map((g) => g.key) },
     minGroupSize: k,
     notice: suppressionNotice(k),
-    summary: keyFindings(profile.keyFindings, questions),
+    summary: keyFindings(findingInputs),
     sections,
     glossary: profile.glossary,
   };

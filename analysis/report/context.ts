@@ -22,10 +22,17 @@ export interface ReportContext {
   protect(variable: string, values: readonly string[], noAnswer?: boolean): ProtectedVariable;
   /** Protects counts that do not come from `answer_counts` (e.g. open texts per unit). */
   protectCounts(key: string, tables: (unit: string) => Record<string, number>, values: readonly string[], noAnswer?: boolean): ProtectedVariable;
+  /** The same data and protection (shared cache) for other units, e.g. one segment's key findings. */
+  withScope(scope: string[], groups: CompareGroup[]): ReportContext;
 }
 
-export function createContext(index: DataIndex, scope: string[], groups: CompareGroup[], minGroupSize: number): ReportContext {
-  const cache = new Map<string, ProtectedVariable>();
+export function createContext(
+  index: DataIndex,
+  scope: string[],
+  groups: CompareGroup[],
+  minGroupSize: number,
+  cache: Map<string, ProtectedVariable> = new Map(),
+): ReportContext {
   const cached = (key: string, make: () => ProtectedVariable) => {
     let pv = cache.get(key);
     if (!pv) {
@@ -46,6 +53,9 @@ export function createContext(index: DataIndex, scope: string[], groups: Compare
     },
     protectCounts(key, tables, values, noAnswer = false) {
       return cached(`c\u0000${key}\u0000${values.join('\u0001')}\u0000${noAnswer}`, () => protectVariable(index.units, tables, values, { noAnswer, minGroupSize }));
+    },
+    withScope(other, otherGroups) {
+      return createContext(index, other, otherGroups, minGroupSize, cache);
     },
   };
 }

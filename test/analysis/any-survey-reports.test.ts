@@ -51,7 +51,7 @@ async function fill(fixture: string, seed: number) {
   return { fixture, definition, surveyId, stored, names: buildCatalogue(definition).questions.map((q) => q.name) };
 }
 // all data first: tap ends the file once its queue of subtests runs dry
-const filled = [];
+const filled: Awaited<ReturnType<typeof fill>>[] = [];
 for (const [f, fixture] of FIXTURES.entries()) filled.push(await fill(fixture, 1100 + f));
 
 for (const { fixture, definition, surveyId, stored, names } of filled) {

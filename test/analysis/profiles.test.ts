@@ -76,7 +76,7 @@ t.test('named questions still work as an override, next to rule sections and rul
     ],
     'named order kept; txt is marked for another audience only',
   );
-  t.same(r.keyFindings, [{ rule: 'top-box', question: 'note' }, { rule: 'most-chosen', role: 'practice', count: 3, question: 'kan' }], 'a rule whose role matches nothing is left out');
+  t.same(r.keyFindings, [{ rule: 'top-box', question: 'note', scope: 'own' }, { rule: 'most-chosen', role: 'practice', count: 3, scope: 'own', question: 'kan' }], 'a rule whose role matches nothing is left out');
 });
 
 t.test('a question marked for this audience that no rule takes comes last, under "Weitere Fragen"', async (t) => {
@@ -108,7 +108,7 @@ t.test('the report uses the author\'s short title and says plainly when a profil
   const q = r.sections[0].questions.find((x) => x.name === 'note');
   t.same(q?.title, { de: 'Zufriedenheit', en: 'Satisfaction' });
   t.same(r.summary.map((k) => k.questions), [['note']]);
-  t.match(r.summary[0].text.de, /„Zufriedenheit“: 50\s%\s?antworten in den oberen zwei Stufen/);
+  t.match(r.summary[0].text.de, /„Zufriedenheit“ \(Antworten der A und B zusammengenommen\): 50\s%\s?antworten in den oberen zwei Stufen/);
   const none = parseProfile({ ...base, audience: 'leer', sections: [{ id: 'x', title: L('X'), match: { roles: ['barrier'] } }] });
   t.throws(() => buildReport({ catalogue, data, profile: none, minGroupSize: 5 }), new ReportError('Das Profil "leer" findet in dieser Umfrage keine Frage, die es zeigen könnte.', 422));
 });
