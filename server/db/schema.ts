@@ -283,3 +283,20 @@ export const serverSecrets = pgTable('server_secrets', {
   name: text().primaryKey(),
   value: text().notNull(),
 });
+
+/**
+ * Per-survey audience profiles (analysis/profiles): a researcher's override of a built-in
+ * audience's profile for one survey, validated against that survey's questions on upload.
+ */
+export const surveyProfiles = pgTable(
+  'survey_profiles',
+  {
+    surveyId: integer()
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    audience: text().notNull(),
+    profile: jsonb().notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.audience] })],
+);
