@@ -1,4 +1,4 @@
-// `npm run bench [-- --only ingest|analysis|page|embedded|webhooks] [--quick] [--profile]`
+// `npm run bench [-- --only ingest|analysis|page|embedded|webhooks|attack] [--quick] [--profile]`
 // Runs the benchmarks one after another, prints each table and the goals with their margins, and
 // writes JSON to bench/results/ (git-ignored). Never part of `npm test`.
 //
@@ -7,13 +7,14 @@
 // — and drops it afterwards; PGlite runs use a fresh temp folder. Load goes to 127.0.0.1 only.
 import { parseArgs } from 'node:util';
 import { runAnalysis } from './analysis.ts';
+import { runAttackBench } from './attack.ts';
 import { runIngest } from './ingest.ts';
 import { runPage } from './page.ts';
 import { runWebhooks } from './webhooks.ts';
 import { type BenchResult, goalTable, machine, writeResult } from './lib/report.ts';
 import { postgresVersion, serverUrl } from './lib/target.ts';
 
-const NAMES = ['ingest', 'analysis', 'page', 'embedded', 'webhooks'] as const;
+const NAMES = ['ingest', 'analysis', 'page', 'embedded', 'webhooks', 'attack'] as const;
 type Name = (typeof NAMES)[number];
 
 const { values } = parseArgs({
@@ -43,6 +44,7 @@ const steps: Record<Name, () => Promise<BenchResult[]>> = {
   page: async () => [await runPage({ quick })],
   embedded: async () => [await runIngest({ kind: 'pglite', quick, profile: values.profile }), await runAnalysis({ kind: 'pglite', quick })],
   webhooks: async () => [await runWebhooks({ quick })],
+  attack: async () => [await runAttackBench({ quick })],
 };
 
 const results: BenchResult[] = [];

@@ -25,6 +25,8 @@ export interface AttackOptions {
   timeLimit?: number;
   /** Stop solving after this many seconds; the rest are undecided. */
   budget?: number;
+  /** The true value of a figure, to check the model (shown figures equal it, intervals hold it). */
+  truth?: (f: Fig) => number | null;
 }
 
 export interface AttackResult {
@@ -33,6 +35,10 @@ export interface AttackResult {
   findings: Finding[];
   /** Variables whose model had no integer point (a modelling error, reported, never "safe"). */
   infeasible: string[];
+  /** Variables whose answer sums were relaxed to ≤ because = had no integer point. */
+  relaxed: string[];
+  /** Where the model disagrees with the truth (only with AttackOptions.truth): must be empty. */
+  modelErrors: string[];
   seconds: number;
 }
 
@@ -73,6 +79,13 @@ export async function attack(published: Published[], u: Universe, o: AttackOptio
   const base = figs.filter((f) => f.terms.every((t) => t.stat === 'B'));
   const findings: Finding[] = [];
   const infeasible: string[] = [];
+  const relaxed: string[] = [];
+  const modelErrors: string[] = [];
+  if (o.truth)
+    for (const f of figs) {
+      const t = f.value === null || !isCount(f) ? null : o.truth(f);
+      if (t !== null && t !== f.value) modelErrors.push(`${f.where}: shown ${f.value}, true ${t}`);
+    }
   let shownCount = 0;
   const shownAll = new Set<string>();
   const hiddenAll = new Set<string>();
@@ -92,6 +105,8 @@ export async function attack(published: Published[], u: Universe, o: AttackOptio
           const over = o.budget !== undefined && (Date.now() - started) / 1000 > o.budget;
           const bound = over ? null : ip.interval(m.lhs(f).cols, m.lhs(f).coefs);
           findings.push({ key, variable, where: f.where, reason: f.reason ?? '', primary: f.reason !== 'complementary', bound, verdict: bound ? verdictOf(bound, o.k) : 'undecided' });
+          const t = bound && o.truth ? o.truth(f) : null;
+          if (bound && t !== null && (t < bound.outerLo || t > bound.outerHi)) modelErrors.push(`${f.where}: true ${t} outside [${bound.outerLo}, ${bound.outerHi}]`);
         }
         ip.dispose();
         break;
@@ -100,6 +115,7 @@ export async function attack(published: Published[], u: Universe, o: AttackOptio
       // Published values not covering every answer (e.g. an option left out): sums become ≤.
       if (kind === 'single') {
         kind = 'multiple';
+        relaxed.push(variable);
         continue;
       }
       infeasible.push(variable);
@@ -108,5 +124,5 @@ export async function attack(published: Published[], u: Universe, o: AttackOptio
     }
   }
   shownCount = shownAll.size;
-  return { published: shownCount, protected: hiddenAll.size, findings, infeasible, seconds: (Date.now() - started) / 1000 };
+  return { published: shownCount, protected: hiddenAll.size, findings, infeasible, relaxed, modelErrors, seconds: (Date.now() - started) / 1000 };
 }

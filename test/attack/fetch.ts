@@ -72,7 +72,8 @@ export const injectGet =
 
 export async function pageOptions(get: Get, slug: string, audience: string, key: string): Promise<PageOptions> {
   const r = await get(`/reports/${slug}/${audience}?${query(key, { segments: [], labels: [] })}`);
-  if (r.status !== 200) throw new Error(`report page ${audience} → ${r.status}`);
+  // a refused report (e.g. 422: too few answers) still shows its filter form
+  if (r.status === 404 || r.status >= 500) throw new Error(`report page ${audience} → ${r.status}`);
   return parseOptions(r.body);
 }
 

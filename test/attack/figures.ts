@@ -1,13 +1,15 @@
 // Published figures as linear statements over person-level unknowns per cell of the finest
 // partition an outsider can see (segment × link label):
 //   B[c]      complete responses in cell c
-//   N[v,c]    of them, valid answers to variable v (a question, a matrix row, a ranking item)
+//   E[v,c]    of them, those the question was shown to (noAnswer = E − N; visibleIf)
+//   N[v,c]    of them, valid answers to variable v (a question, a matrix row, a ranking item);
+//             for a dynamic panel the entries, which may be more than the persons
 //   X[v,x,c]  of them, answers with value x
 // A figure says Σ_term coef · Σ_{c ∈ cells} unknown = value (± tol); a protected figure is one
 // whose value is hidden ({ suppressed: true }), and the attack bounds its left-hand side.
 import type { Published, Report } from './fetch.ts';
 
-export type Stat = 'B' | 'N' | 'X';
+export type Stat = 'B' | 'E' | 'N' | 'X';
 export interface Term {
   coef: number;
   stat: Stat;
@@ -15,7 +17,7 @@ export interface Term {
   value?: string;
 }
 
-export type VarKind = 'single' | 'multiple' | 'plain';
+export type VarKind = 'single' | 'multiple' | 'plain' | 'entries';
 
 export interface Fig {
   /** '*' for figures on responses only (B). */
@@ -66,7 +68,8 @@ export function variableKinds(published: Published[]): Map<string, VarKind> {
       } else if (q.kind === 'ranking') {
         for (const r of q.ranking ?? []) kinds.set(`${q.name}.${r.item}`, 'multiple');
         kinds.set(q.name, 'plain');
-      } else kinds.set(q.name, q.kind === 'single' || q.kind === 'ordinal' ? 'single' : q.kind === 'multiple' ? 'multiple' : 'plain');
+      } else if (q.type === 'paneldynamic') kinds.set(q.name, 'entries');
+      else kinds.set(q.name, q.kind === 'single' || q.kind === 'ordinal' ? 'single' : q.kind === 'multiple' ? 'multiple' : 'plain');
     }
   }
   return kinds;
@@ -133,7 +136,7 @@ export function figuresOf(u: Universe, p: Published): Fig[] {
 
   for (const q of questionsOf(r)) {
     put(q.name, all, [{ coef: 1, stat: 'B' }], q.base, `${q.name}.base`);
-    put(q.name, all, [{ coef: 1, stat: 'B' }, { coef: -1, stat: 'N' }], q.noAnswer, `${q.name}.noAnswer`);
+    put(q.name, all, [{ coef: 1, stat: 'E' }, { coef: -1, stat: 'N' }], q.noAnswer, `${q.name}.noAnswer`);
     group(q.name, all, q, q.name);
     comparisons(q.name, q, q.name);
     for (const row of q.rows ?? []) {

@@ -29,22 +29,26 @@ export function buildModel(variable: string, kind: VarKind, cells: string[], fig
     if (i === undefined) throw new Error(`unknown cell ${cell}`);
     if (stat === 'B') return i;
     if (stat === 'N') return C + i;
+    if (stat === 'E') return 2 * C + i;
     const v = values.indexOf(value as string);
     if (v < 0) throw new Error(`unknown value ${value} of ${variable}`);
-    return C * (2 + v) + i;
+    return C * (3 + v) + i;
   };
   const lhs = (f: Fig) => {
     const acc = new Map<number, number>();
     for (const t of f.terms) for (const c of f.cells) acc.set(col(t.stat, c, t.value), (acc.get(col(t.stat, c, t.value)) ?? 0) + t.coef);
-    const cols = [...acc.keys()].filter((k) => acc.get(k) !== 0);
+    const cols = [...acc.keys()].filter((k) => acc.get(k) !== 0).sort((a, b) => a - b);
     return { cols, coefs: cols.map((k) => acc.get(k) as number) };
   };
-  const upper = new Array(C * (2 + values.length)).fill(cap);
+  const upper = new Array(C * (3 + values.length)).fill(cap);
   const rows: Row[] = [];
+  const le = (a: number, b: number): Row => ({ cols: [a, b], coefs: [1, -1], lower: Number.NEGATIVE_INFINITY, upper: 0 });
   for (const c of cells) {
-    rows.push({ cols: [col('N', c), col('B', c)], coefs: [1, -1], lower: Number.NEGATIVE_INFINITY, upper: 0 });
+    rows.push(le(col('E', c), col('B', c)));
+    // a dynamic panel counts entries: one person may give several
+    if (kind !== 'entries') rows.push(le(col('N', c), col('E', c)));
     if (kind === 'single' && values.length) rows.push({ cols: [...values.map((v) => col('X', c, v)), col('N', c)], coefs: [...values.map(() => 1), -1], lower: 0, upper: 0 });
-    else for (const v of values) rows.push({ cols: [col('X', c, v), col('N', c)], coefs: [1, -1], lower: Number.NEGATIVE_INFINITY, upper: 0 });
+    else for (const v of values) rows.push(le(col('X', c, v), col('N', c)));
   }
   const seen = new Set<string>();
   for (const f of figs) {

@@ -25,6 +25,16 @@ export interface Study {
   posted: number;
   /** Responses the validator refused and that were retried. */
   refused: number;
+  /** What was posted: only to check the attacker's model, never read by the attack. */
+  truth: TruthRow[];
+  /** Respondent link token per "segment|label", to post a later response (a second reading). */
+  tokens: Record<string, string>;
+}
+
+export interface TruthRow {
+  segment: string;
+  label: string;
+  data: Record<string, unknown>;
 }
 
 async function call(app: FastifyInstance, method: 'GET' | 'POST', url: string, headers: Record<string, string>, payload?: unknown) {
@@ -48,12 +58,18 @@ export async function createStudy(app: FastifyInstance, plan: StudyPlan): Promis
   const rnd = seededRandom(plan.seed);
   let posted = 0;
   let refused = 0;
+  const truth: TruthRow[] = [];
+  const tokens: Record<string, string> = {};
   for (const g of plan.groups) {
     if (g.n === 0) continue;
     const link = await call(app, 'POST', `/api/v1/surveys/${plan.slug}/links`, auth, { audience: g.segment, label: g.label });
     const token = String(link.token);
+    tokens[`${g.segment}|${g.label}`] = token;
     for (let i = 0, tries = 0; i < g.n && tries < 3 * g.n + 10; tries++) {
-      if (await postResponse(app, token, syntheticResponse(model, rnd, { lean: plan.lean?.[g.segment] ?? 0 }))) {
+      // a copy: survey-core may reuse the arrays of its model for the next response
+      const data = JSON.parse(JSON.stringify(syntheticResponse(model, rnd, { lean: plan.lean?.[g.segment] ?? 0 })));
+      if (await postResponse(app, token, data)) {
+        truth.push({ segment: g.segment, label: g.label, data });
         i++;
         posted++;
       } else refused++;
@@ -61,5 +77,5 @@ export async function createStudy(app: FastifyInstance, plan: StudyPlan): Promis
   }
   const keys: Record<string, string> = {};
   for (const audience of AUDIENCES) keys[audience] = (await call(app, 'POST', `/api/v1/surveys/${plan.slug}/shares`, auth, { audience })).key;
-  return { slug: plan.slug, keys, posted, refused };
+  return { slug: plan.slug, keys, posted, refused, truth, tokens };
 }

@@ -1,0 +1,43 @@
+// The true value of a figure from the posted responses: checks the attacker's model (every
+// shown figure must equal it, every interval must contain it). Never used by the attack itself.
+import { cellId, type Fig } from './figures.ts';
+import type { TruthRow } from './study.ts';
+
+const empty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
+
+/** The answer to a variable ('q', 'q.row' of a matrix, 'q.item' of a ranking); undefined if skipped. */
+function answer(data: Record<string, unknown>, variable: string): { value: unknown; ranking?: boolean } {
+  if (variable in data) return { value: data[variable] };
+  const dot = variable.indexOf('.');
+  if (dot < 0) return { value: undefined };
+  const q = data[variable.slice(0, dot)];
+  const sub = variable.slice(dot + 1);
+  if (Array.isArray(q)) return { value: q.includes(sub) ? q.indexOf(sub) : undefined, ranking: true };
+  if (q && typeof q === 'object') return { value: (q as Record<string, unknown>)[sub] };
+  return { value: undefined };
+}
+
+function matches(a: { value: unknown; ranking?: boolean }, value: string): boolean {
+  if (a.ranking) return value === 'first' && a.value === 0;
+  const v = a.value;
+  if (Array.isArray(v)) return v.map(String).includes(value) || (value === 'other.chosen' && v.includes('other'));
+  return String(v) === value || (value === 'other.chosen' && v === 'other');
+}
+
+/** Σ terms over the figure's cells, or null where the variable's answers are not plain. */
+export function truthOf(f: Fig, rows: TruthRow[]): number | null {
+  if (f.terms.some((t) => t.stat === 'E')) return null; // who saw a question: not recorded here
+  const cells = new Set(f.cells);
+  let sum = 0;
+  for (const r of rows) {
+    if (!cells.has(cellId(r.segment, r.label))) continue;
+    const a = f.variable === '*' ? { value: undefined } : answer(r.data, f.variable);
+    for (const t of f.terms) {
+      if (t.stat === 'B') sum += t.coef;
+      else if (Array.isArray(a.value) && typeof a.value[0] === 'object') return null; // panel entries: counted by the report's own rule
+      else if (t.stat === 'N') sum += empty(a.value) ? 0 : t.coef;
+      else if (!empty(a.value) && matches(a, t.value as string)) sum += t.coef;
+    }
+  }
+  return sum;
+}
