@@ -33,6 +33,7 @@ export async function importDefinitionsFolder(app: FastifyInstance) {
     try {
       const r = await importSurvey(app.db, { slug: loaded.slug, definition: loaded.definition }, 'startup');
       imported.push({ slug: r.slug, surveyId: r.surveyId, version: r.version });
+      if (r.sanitized.length > 0) problems.push(`${loaded.file}: aus dem HTML entfernt (gespeichert ist die bereinigte Fassung): ${r.sanitized.map((f) => `${f.element}: ${f.message}`).join('; ')}`);
     } catch (err) {
       if (!(err instanceof LintError)) throw err;
       problems.push(`${loaded.file}: ${err.message} – die Umfrage wird übersprungen`);

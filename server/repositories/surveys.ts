@@ -5,6 +5,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { buildCatalogue } from '../../surveys/catalogue.ts';
 import { definitionHash } from '../../surveys/hash.ts';
 import { lintSurvey } from '../../surveys/lint.ts';
+import { type SanitizeFinding, sanitizeDefinition } from '../../surveys/sanitize.ts';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
 import { surveys, surveyVersions } from '../db/schema.ts';
@@ -32,6 +33,8 @@ export interface ImportResult {
   versionId: number;
   version: number;
   created: boolean;
+  /** What was removed from the author's HTML before storing (German, per element); empty if nothing. */
+  sanitized: SanitizeFinding[];
 }
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -52,9 +55,12 @@ export async function importSurvey(
   input: { slug: string; definition: Record<string, unknown> },
   actor = 'system',
 ): Promise<ImportResult> {
-  const { slug, definition } = input;
+  const { slug } = input;
   if (!SLUG_PATTERN.test(slug))
     throw new LintError(slug, [{ element: 'slug', message: 'nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. om-partner-befragung' }]);
+  // Author HTML is cleaned before anything else sees it: the stored (and hashed) definition is
+  // the clean one, so re-importing the same file is recognised as unchanged.
+  const { definition, findings: sanitized } = sanitizeDefinition(input.definition);
   const findings = lintSurvey(definition);
   if (findings.length > 0) throw new LintError(slug, findings);
   const catalogue = buildCatalogue(definition);
@@ -73,7 +79,7 @@ export async function importSurvey(
       .select()
       .from(surveyVersions)
       .where(and(eq(surveyVersions.surveyId, survey.id), eq(surveyVersions.contentHash, hash)));
-    if (same) return { slug, surveyId: survey.id, versionId: same.id, version: same.version, created: false };
+    if (same) return { slug, surveyId: survey.id, versionId: same.id, version: same.version, created: false, sanitized };
     const [last] = await tx
       .select({ version: surveyVersions.version })
       .from(surveyVersions)
@@ -85,8 +91,8 @@ export async function importSurvey(
       .insert(surveyVersions)
       .values({ surveyId: survey.id, version, contentHash: hash, definition, catalogue })
       .returning({ id: surveyVersions.id });
-    await audit(tx, actor, 'survey.version.add', slug, { version, hash });
-    return { slug, surveyId: survey.id, versionId: row.id, version, created: true };
+    await audit(tx, actor, 'survey.version.add', slug, { version, hash, ...(sanitized.length ? { sanitized: sanitized.length } : {}) });
+    return { slug, surveyId: survey.id, versionId: row.id, version, created: true, sanitized };
   });
 }
 
@@ -150,6 +156,8 @@ export async function updateSurveySettings(db: Db, surveyId: number, settings: S
   if (settings.retentionDays !== undefined) set.retentionDays = settings.retentionDays;
   if (settings.archived !== undefined) set.archivedAt = settings.archived ? new Date() : null;
   if (Object.keys(set).length === 0) return;
-  await db.update(surveys).set(set).where(eq(surveys.id, surveyId));
-  await audit(db, actor, 'survey.settings', `survey:${surveyId}`, { ...settings });
+  await db.transaction(async (tx) => {
+    await tx.update(surveys).set(set).where(eq(surveys.id, surveyId));
+    await audit(tx, actor, 'survey.settings', `survey:${surveyId}`, { ...settings });
+  });
 }

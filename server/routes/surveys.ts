@@ -33,6 +33,9 @@ export const LinkInputSchema = z.object({
   oneResponsePerBrowser: z.boolean().default(false),
 });
 
+/** An imported version; `sanitized` lists what was removed from the author's HTML (German, per element). */
+const Imported = z.object({ slug: z.string(), version: z.number(), created: z.boolean(), sanitized: z.array(z.object({ element: z.string(), message: z.string() })) });
+
 const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
   const researcher = { preHandler: app.requireRole('researcher') };
   const linkUrl = (token: string) => `${app.config.publicUrl}/s/${token}`;
@@ -43,11 +46,11 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/v1/surveys',
-    { ...researcher, schema: { tags: ['surveys'], body: z.object({ slug: z.string(), definition: z.record(z.string(), z.unknown()) }), response: { 200: z.object({ slug: z.string(), version: z.number(), created: z.boolean() }), 201: z.object({ slug: z.string(), version: z.number(), created: z.boolean() }), 401: Message, 403: Message, 422: Findings } } },
+    { ...researcher, schema: { tags: ['surveys'], body: z.object({ slug: z.string(), definition: z.record(z.string(), z.unknown()) }), response: { 200: Imported, 201: Imported, 401: Message, 403: Message, 422: Findings } } },
     async (request, reply) => {
       try {
         const r = await importSurvey(app.db, request.body, `token:${request.actor?.id}`);
-        return reply.code(r.created ? 201 : 200).send({ slug: r.slug, version: r.version, created: r.created });
+        return reply.code(r.created ? 201 : 200).send({ slug: r.slug, version: r.version, created: r.created, sanitized: r.sanitized });
       } catch (err) {
         if (err instanceof LintError) return reply.code(422).send({ message: err.message, findings: err.findings });
         throw err;

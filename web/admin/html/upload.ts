@@ -3,19 +3,23 @@
 import { escapeHtml, type Notice, notice, postForm, textsOf, type View } from './layout.ts';
 
 export type UploadResult =
-  | { kind: 'created' | 'unchanged'; version: number }
+  | { kind: 'created' | 'unchanged'; version: number; sanitized?: { element: string; message: string }[] }
   | { kind: 'refused'; message?: string; findings: { element: string; message: string }[]; slug?: string; definition: string };
 
 export function uploadResult(view: View, r: UploadResult | undefined): string {
   if (!r) return '';
   const t = textsOf(view);
   let n: Notice;
-  if (r.kind !== 'refused') n = { kind: 'ok', html: escapeHtml(r.kind === 'created' ? t.versionAdded(r.version) : t.versionSame(r.version)) };
-  else {
-    const rows = r.findings.map((f) => `<tr><td><code>${escapeHtml(f.element)}</code></td><td>${escapeHtml(f.message)}</td></tr>`).join('');
+  const findingRows = (findings: { element: string; message: string }[]) => findings.map((f) => `<tr><td><code>${escapeHtml(f.element)}</code></td><td>${escapeHtml(f.message)}</td></tr>`).join('');
+  const findingTable = (rows: string) => `<table class="bf-table bf-findings"><thead><tr><th>${escapeHtml(t.element)}</th><th>${escapeHtml(t.finding)}</th></tr></thead><tbody>${rows}</tbody></table>`;
+  if (r.kind !== 'refused') {
+    const done = escapeHtml(r.kind === 'created' ? t.versionAdded(r.version) : t.versionSame(r.version));
+    n = r.sanitized?.length ? { kind: 'ok', html: `<p>${done}</p><p>${escapeHtml(t.htmlCleaned)}</p>${findingTable(findingRows(r.sanitized))}` } : { kind: 'ok', html: done };
+  } else {
+    const rows = findingRows(r.findings);
     n = {
       kind: 'error',
-      html: `<p>${escapeHtml(r.message ?? t.lintFailed)}</p>${rows ? `<table class="bf-table bf-findings"><thead><tr><th>${escapeHtml(t.element)}</th><th>${escapeHtml(t.finding)}</th></tr></thead><tbody>${rows}</tbody></table>` : ''}`,
+      html: `<p>${escapeHtml(r.message ?? t.lintFailed)}</p>${rows ? findingTable(rows) : ''}`,
     };
   }
   return notice(n);
