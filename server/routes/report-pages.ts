@@ -19,7 +19,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { chartsFor } from '../../analysis/charts/index.ts';
 import type { Locale } from '../../analysis/format.ts';
-import { listAudiences, loadProfile, type Profile, ProfileError } from '../../analysis/profiles/index.ts';
+import { listAudiences, type Profile, ProfileError } from '../../analysis/profiles/index.ts';
 import { buildReport, ReportError } from '../../analysis/report/build.ts';
 import type { ReportModel } from '../../analysis/report/model.ts';
 import { renderCsv } from '../../analysis/render/csv.ts';
@@ -28,9 +28,39 @@ import { type ReportPageOptions, type ReportQuery, renderNotFoundPage, renderRep
 import { responses, surveyVersions } from '../db/schema.ts';
 import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
 import { type Release, releaseForReaders } from '../repositories/releases.ts';
+import { profileFor } from '../repositories/profiles.ts';
 import { canViewReport } from '../repositories/shares.ts';
 import { roleAllows } from '../repositories/tokens.ts';
 import { findSurvey, listVersions, SLUG_PATTERN } from '../repositories/surveys.ts';
+
+/** PDFs waiting or printing at once; one more gets 503 with Retry-After. */
+export const PDF_QUEUE_MAX = 4;
+const PDF_RETRY_AFTER_SECONDS = 10;
+
+/**
+ * Runs jobs one after another, with at most `max` waiting or running. `reserve()` takes a place
+ * at once (or returns null when all are taken); the returned function runs the job in turn and
+ * frees the place when it settles.
+ */
+export class PrintQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private taken = 0;
+  constructor(readonly max: number) {}
+  get size(): number {
+    return this.taken;
+  }
+  reserve(): (<T>(job: () => Promise<T>) => Promise<T>) | null {
+    if (this.taken >= this.max) return null;
+    this.taken++;
+    return <T>(job: () => Promise<T>) => {
+      const run = this.tail.then(job).finally(() => {
+        this.taken--;
+      });
+      this.tail = run.catch(() => undefined);
+      return run;
+    };
+  }
+}
 
 /** Where Chromium is (read per request, so an install or CHROMIUM_PATH takes effect at once). */
 export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -69,13 +99,14 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
   if (!(await canViewReport(app.db, { slug, audience, key: q.key ?? null, actor: actor ?? null }))) return null;
   const survey = await findSurvey(app.db, slug);
   if (!survey) return null;
-  const profile = loadProfile(audience);
+  // the survey's own profile for this audience where a researcher uploaded one
+  const profile = await profileFor(app.db, survey.id, audience);
   const locale: Locale = q.lang === 'en' ? 'en' : 'de';
   const query: ReportQuery = { key: q.key, segment: q.segment, label: q.label };
   // researchers read live figures; a share key reads the release (repositories/releases.ts)
   const live = !!actor && roleAllows(actor.role, 'researcher');
   const release = live ? 'live' : await releaseForReaders(app.db, survey.id);
-  const cacheKey = JSON.stringify([survey.id, audience, locale, [...q.segment].sort(), [...q.label].sort(), app.config.minGroupSize, live]);
+  const cacheKey = JSON.stringify([survey.id, audience, locale, [...q.segment].sort(), [...q.label].sort(), app.config.minGroupSize, live, JSON.stringify(profile)]);
   const stamp = release === 'live' ? await dataStamp(app, survey.id) : `release:${release?.id}:${release?.erased}:${await dataStamp(app, survey.id)}`;
   const hit = cache.get(cacheKey);
   if (hit && hit.stamp === stamp && Date.now() - hit.at < CACHE_MS) return { slug, audience, profile, locale, query, ...hit.built };
@@ -202,9 +233,10 @@ const reportPages: FastifyPluginAsyncZod = async (app) => {
       .send(renderCsv(l.report, l.locale));
   });
 
-  // One browser for the process, started on the first PDF; one PDF at a time.
+  // One browser for the process, started on the first PDF; one PDF at a time, PDF_QUEUE_MAX at
+  // most waiting or printing (each holds its HTML in memory; the rest get 503 at once).
   let browser: Promise<Browser> | null = null;
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = new PrintQueue(PDF_QUEUE_MAX);
   app.addHook('onClose', async () => {
     if (browser) await (await browser.catch(() => null))?.close();
   });
@@ -237,12 +269,21 @@ const reportPages: FastifyPluginAsyncZod = async (app) => {
         message: `Für den PDF-Bericht fehlt Chromium (${chromium}). Installieren Sie es mit "apt-get install chromium" (Debian/Ubuntu) oder setzen Sie CHROMIUM_PATH; Tabellen (CSV) und die Berichtsseite gehen auch ohne.`,
       });
     }
-    const svgs: Record<string, string> = {};
-    for (const c of reportCharts(l.report, l.locale)) svgs[c.id] = await renderSvg(c.spec, l.locale);
-    const html = renderReportPage({ ...pageOptions(l), mode: 'print', svgs, css: await readFile(STYLE, 'utf8') });
-    const job = queue.then(() => print(html));
-    queue = job.catch(() => undefined);
-    const pdf = await job;
+    const slot = queue.reserve();
+    if (!slot) {
+      return reply
+        .code(503)
+        .header('retry-after', String(PDF_RETRY_AFTER_SECONDS))
+        .send({
+          message: `Gerade werden schon ${PDF_QUEUE_MAX} PDF-Berichte erstellt; bitte versuchen Sie es in ${PDF_RETRY_AFTER_SECONDS} Sekunden noch einmal. Die Berichtsseite und die Tabellen (CSV) gehen sofort.`,
+        });
+    }
+    const pdf = await slot(async () => {
+      const svgs: Record<string, string> = {};
+      for (const c of reportCharts(l.report as ReportModel, l.locale)) svgs[c.id] = await renderSvg(c.spec, l.locale);
+      const html = renderReportPage({ ...pageOptions(l), mode: 'print', svgs, css: await readFile(STYLE, 'utf8') });
+      return print(html);
+    });
     return reply
       .header('cache-control', 'private, no-store')
       .header('content-disposition', `attachment; filename="${fileName(l, 'pdf')}"`)
