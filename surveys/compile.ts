@@ -6,9 +6,8 @@ import { Model } from 'survey-core';
 import 'survey-core/i18n/german';
 import { buildPlan, type Plan } from './compiled/plan.ts';
 import { answerErrors, choiceErrors, settle } from './compiled/run.ts';
-import { shapePhase } from './compiled/shape-phase.ts';
 import type { AnyQ } from './shape.ts';
-import { isPlainObject, notAnObject, type Validator } from './validate.ts';
+import { afterShapeChecks, failed, isPlainObject, type Validator } from './validate.ts';
 
 /** The compiled validator, or why the survey needs survey-core's own validator. */
 export function compile(json: unknown): { validator: Validator } | { reason: string } {
@@ -29,17 +28,11 @@ export function compileValidator(json: unknown): Validator | null {
 }
 
 function runtime(plan: Plan, de: Model): Validator {
-  const shapes = shapePhase(de.getAllQuestions(false, false, false) as AnyQ[]);
-  return {
-    validate(data, { complete, locale }) {
-      if (!isPlainObject(data)) return notAnObject(locale);
-      const { errors, clean } = shapes(data, locale);
-      if (errors.length > 0) return { ok: false, errors };
-      const settled = settle(plan, clean);
-      const hidden = choiceErrors(plan, settled.values, settled.state, locale);
-      if (hidden.length > 0) return { ok: false, errors: hidden };
-      const failures = answerErrors(plan, settled.values, settled.state, locale, complete);
-      return failures.length > 0 ? { ok: false, errors: failures } : { ok: true, data: settled.data };
-    },
-  };
+  return afterShapeChecks(de.getAllQuestions(false, false, false) as AnyQ[], (clean, { complete, locale }) => {
+    const settled = settle(plan, clean);
+    return (
+      failed(choiceErrors(plan, settled.values, settled.state, locale)) ??
+      failed(answerErrors(plan, settled.values, settled.state, locale, complete)) ?? { ok: true, data: settled.data }
+    );
+  });
 }

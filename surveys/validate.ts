@@ -40,6 +40,24 @@ export function notAnObject(locale: Locale): ValidationResult {
   return { ok: false, errors: [{ question: '', message }] };
 }
 
+/** A refusal with `errors`, or null when there are none (so checks chain with `??`). */
+export const failed = (errors: ValidationError[]): ValidationResult | null => (errors.length > 0 ? { ok: false, errors } : null);
+
+/**
+ * The steps both validators share: the answers must be an object, then the shape checks of
+ * `questions` (a definition-only Model's); `decide` gets the answers those checks keep.
+ */
+export function afterShapeChecks(questions: AnyQ[], decide: (clean: Data, options: ValidateOptions) => ValidationResult): Validator {
+  const shapeErrors = shapePhase(questions);
+  return {
+    validate(data, options) {
+      if (!isPlainObject(data)) return notAnObject(options.locale);
+      const { errors, clean } = shapeErrors(data, options.locale);
+      return failed(errors) ?? decide(clean, options);
+    },
+  };
+}
+
 /** The validator for one survey version: compiled where possible (surveys/compile.ts), else survey-core's. */
 export function createValidator(json: unknown): Validator {
   return compileValidator(json) ?? createReferenceValidator(json);
@@ -49,22 +67,16 @@ export function createValidator(json: unknown): Validator {
 export function createReferenceValidator(json: unknown): Validator {
   // Only definitions are read from this Model (names, choices, rate values); it never holds answers.
   const template = new Model(json);
-  const shapeErrors = shapePhase(template.getAllQuestions(false, false, false) as AnyQ[]);
-  return {
-    validate(data, { complete, locale }) {
-      if (!isPlainObject(data)) return notAnObject(locale);
-      const { errors, clean } = shapeErrors(data, locale);
-      if (errors.length > 0) return { ok: false, errors };
-      const model = new Model(json);
-      if (model.locale !== locale) model.locale = locale;
-      const questions = model.getAllQuestions(false, false, false) as AnyQ[];
-      const stripped = strip(model, questions, clean);
-      const choiceErrors = shownChoiceErrors(questions, stripped, locale);
-      if (choiceErrors.length > 0) return { ok: false, errors: choiceErrors };
-      const failures = surveyCoreErrors(model, questions, complete);
-      return failures.length > 0 ? { ok: false, errors: failures } : { ok: true, data: withExpressions(questions, stripped) };
-    },
-  };
+  return afterShapeChecks(template.getAllQuestions(false, false, false) as AnyQ[], (clean, { complete, locale }) => {
+    const model = new Model(json);
+    if (model.locale !== locale) model.locale = locale;
+    const questions = model.getAllQuestions(false, false, false) as AnyQ[];
+    const stripped = strip(model, questions, clean);
+    return (
+      failed(shownChoiceErrors(questions, stripped, locale)) ??
+      failed(surveyCoreErrors(model, questions, complete)) ?? { ok: true, data: withExpressions(questions, stripped) }
+    );
+  });
 }
 
 const shown = (q: AnyQ) => q.isVisible && q.isParentVisible && !q.isReadOnly;
