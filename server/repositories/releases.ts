@@ -122,6 +122,7 @@ export interface GroupGrowth {
 
 /** Complete responses per segment × link label: in the current release and counted now. */
 export async function releaseGrowth(db: Db, surveyId: number): Promise<GroupGrowth[]> {
+  await foldPending(db, { surveyId });
   const base = (table: typeof answerCounts | typeof releaseCounts) =>
     db
       .select({ segment: links.segment, linkLabel: links.label, n: sql<number>`sum(${table.n})::int` })

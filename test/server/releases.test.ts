@@ -7,6 +7,7 @@ import t from 'tap';
 import { auditLog, links, responses } from '../../server/db/schema.ts';
 import { insertResponse } from '../../server/repositories/responses.ts';
 import { createShare } from '../../server/repositories/shares.ts';
+import { createToken } from '../../server/repositories/tokens.ts';
 import { findSurvey, latestVersion } from '../../server/repositories/surveys.ts';
 import { prepareStudy } from '../../server/startup.ts';
 import { seededRandom, syntheticModel, syntheticResponse } from '../../surveys/synthetic.ts';
@@ -134,6 +135,32 @@ t.test('an erased response leaves the release too', async (t) => {
   t.equal(list.releases[0].erased, 1, 'the release notes that one response left it');
 });
 
+t.test('the workspace shows the release and publishes one with a button', async (t) => {
+  const { token } = await createToken(app.db, 'researcher', 'workspace', 'test');
+  const jar: Record<string, string> = {};
+  let csrf = '';
+  const keep = (res: Awaited<ReturnType<typeof app.inject>>) => {
+    for (const c of res.cookies as { name: string; value: string }[]) jar[c.name] = c.value;
+    csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1] ?? csrf;
+    return res;
+  };
+  const form = (url: string, fields: Record<string, string>) =>
+    app.inject({ method: 'POST', url, cookies: jar, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() }).then(keep);
+  keep(await app.inject({ url: '/admin/login' }));
+  t.equal((await form('/admin/login', { _csrf: csrf, token })).statusCode, 303);
+  await add('sme', 2);
+  const before = await readerTotal();
+  const pageRes = keep(await app.inject({ url: `/admin/surveys/${SLUG}`, cookies: jar }));
+  t.match(pageRes.body, /Freigabelinks zeigen Stand \d+ vom .* mit \d+ Antworten/);
+  t.match(pageRes.body, 'Seitdem neu: 2 Antworten');
+  t.equal((await form(`/admin/surveys/${SLUG}/releases`, {})).statusCode, 403, 'not without the CSRF token');
+  const res = await form(`/admin/surveys/${SLUG}/releases`, { _csrf: csrf });
+  t.match(res.headers.location, `/admin/surveys/${SLUG}`);
+  t.equal(res.statusCode, 303);
+  t.equal(await readerTotal(), before + 2, 'the key holder sees the new release');
+  t.match((await app.inject({ url: `/admin/surveys/${SLUG}`, cookies: jar })).body, 'Seitdem neu: 0 Antworten');
+});
+
 t.test('every release is audited, with who and why, and no response id', async (t) => {
   const rows = await app.db.select().from(auditLog).where(like(auditLog.action, 'release.%'));
   t.same(
@@ -141,6 +168,7 @@ t.test('every release is audited, with who and why, and no response id', async (
     [
       ['release.publish', 'first-read'],
       ['release.publish', 'auto'],
+      ['release.publish', 'manual'],
       ['release.publish', 'manual'],
     ],
   );

@@ -127,6 +127,7 @@ const TABLE: Record<string, Row> = {
   'POST /admin/surveys/:slug/links/:id/revoke': { allow: WORKSPACE_WRITE, form: true, body: () => ({}) },
   'POST /admin/surveys/:slug/shares': { allow: WORKSPACE_WRITE, form: true, body: () => ({ audience: 'sme' }) },
   'POST /admin/surveys/:slug/shares/:id/revoke': { allow: WORKSPACE_WRITE, form: true, body: () => ({}) },
+  'POST /admin/surveys/:slug/releases': { allow: WORKSPACE_WRITE, form: true, body: () => ({}) },
   'POST /admin/surveys/:slug/versions': { allow: WORKSPACE_WRITE, form: true, body: () => ({ definition: definitionText }) },
   'GET /admin/audit': { allow: ['admin-session'] },
   'GET /reports/:slug/:audience': { allow: REPORT },

@@ -1,5 +1,5 @@
 // The workspace's state-changing forms on one survey: create and revoke links and share links,
-// upload a new version. Every form carries a CSRF token (checked by requireSession).
+// publish a release of the shared reports, upload a new version. Every form carries a CSRF token (checked by requireSession).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { href } from '../../../web/admin/html/layout.ts';
@@ -7,6 +7,7 @@ import { surveyPage } from '../../../web/admin/html/survey.ts';
 import { TEXTS } from '../../../web/admin/html/texts.ts';
 import { httpError } from '../../errors.ts';
 import { createLink, revokeLink, SEGMENT_PATTERN } from '../../repositories/links.ts';
+import { publishRelease } from '../../repositories/releases.ts';
 import { createShare, revokeShare, shareUrl } from '../../repositories/shares.ts';
 import { ShareInputSchema } from '../shares.ts';
 import { actorOf, blank, LangQuery, langOfRequest, requireSession, SlugParams, sendHtml, viewOf } from './common.ts';
@@ -51,6 +52,13 @@ const actionRoutes: FastifyPluginAsyncZod = async (app) => {
     const share = await createShare(app.db, { surveyId: survey.id, audience: b.audience, label: b.label || null, expiresAt: b.expiresAt }, actorOf(request));
     const data = await surveyPageData(app, survey, { newShareUrl: shareUrl(app.config.publicUrl, survey.slug, share.audience, share.key) });
     return sendHtml(reply, surveyPage(viewOf(app, request, reply), data), 201);
+  });
+
+  app.post('/surveys/:slug/releases', { schema: { hide: true, params: SlugParams, querystring: LangQuery, body: z.object(Csrf) }, preHandler: guard }, async (request, reply) => {
+    const lang = langOfRequest(request);
+    const survey = await surveyOr404(app, request.params.slug, lang);
+    await publishRelease(app.db, survey.id, actorOf(request), 'manual');
+    return reply.redirect(back(survey.slug, lang, {}, '#bf-release'), 303);
   });
 
   app.post('/surveys/:slug/shares/:id/revoke', { schema: { hide: true, params: IdParams, querystring: LangQuery, body: z.object(Csrf) }, preHandler: guard }, async (request, reply) => {

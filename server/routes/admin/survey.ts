@@ -10,6 +10,7 @@ import { type Lang, TEXTS } from '../../../web/admin/html/texts.ts';
 import type { UploadResult } from '../../../web/admin/html/upload.ts';
 import { httpError } from '../../errors.ts';
 import { linkState, listLinks } from '../../repositories/links.ts';
+import { currentRelease, releaseGrowth } from '../../repositories/releases.ts';
 import { listShares } from '../../repositories/shares.ts';
 import { findSurvey, listVersions } from '../../repositories/surveys.ts';
 import { liveCounts } from '../../repositories/workspace.ts';
@@ -36,12 +37,15 @@ export async function surveyPageData(
   survey: Survey,
   extras: { notice?: Notice; upload?: UploadResult; newShareUrl?: string } = {},
 ): Promise<SurveyPageData> {
-  const [versions, links, shares, counts] = await Promise.all([
+  const [versions, links, shares, counts, release, growth] = await Promise.all([
     listVersions(app.db, survey.id),
     listLinks(app.db, survey.id),
     listShares(app.db, survey.id),
     liveCounts(app.db, survey.id),
+    currentRelease(app.db, survey.id),
+    releaseGrowth(app.db, survey.id),
   ]);
+  const sinceRelease = growth.reduce((n, g) => n + Math.max(0, g.live - g.released), 0);
   const now = new Date();
   const rows = await Promise.all(
     links.map(async (l) => {
@@ -50,7 +54,7 @@ export async function surveyPageData(
       return { id: l.id, url, segment: l.segment, label: l.label, complete: l.complete, partial: l.partial, state, revoked: l.revokedAt !== null, qrSvg: l.revokedAt ? undefined : await qrSvg(url) };
     }),
   );
-  return { slug: survey.slug, title: survey.title, versions, complete: counts.complete, partial: counts.partial, links: rows, shares, audiences: listAudiences(), ...extras };
+  return { slug: survey.slug, title: survey.title, versions, complete: counts.complete, partial: counts.partial, links: rows, shares, audiences: listAudiences(), release, sinceRelease, ...extras };
 }
 
 const DONE = { 'link-created': 'linkCreated', 'link-revoked': 'linkRevoked', 'share-revoked': 'shareRevoked' } as const;

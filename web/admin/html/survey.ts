@@ -36,6 +36,9 @@ export interface SurveyPageData {
   audiences: string[];
   /** A share just created: its URL, shown this once. */
   newShareUrl?: string;
+  /** What share links show (the current release) and how many arrived since. */
+  release?: { id: number; publishedAt: Date; responses: number } | null;
+  sinceRelease?: number;
   notice?: Notice;
   upload?: UploadResult;
 }
@@ -110,7 +113,33 @@ function sharesSection(view: View, d: SurveyPageData): string {
     { className: 'bf-form' },
   );
   return `<section class="bf-section" aria-labelledby="bf-shares-h"><h2 id="bf-shares-h">${escapeHtml(t.shares)}</h2>
-<p>${escapeHtml(t.sharesIntro)}</p><p>${reports}</p>${once}${table}<h3>${escapeHtml(t.newShare)}</h3>${form}</section>`;
+<p>${escapeHtml(t.sharesIntro)}</p><p>${reports}</p>${once}${table}${releaseBlock(view, d)}<h3>${escapeHtml(t.newShare)}</h3>${form}</section>`;
+}
+
+const RELEASE_TEXTS = {
+  de: {
+    heading: 'Veröffentlichter Stand',
+    none: 'Noch kein Stand veröffentlicht: Der erste entsteht beim ersten Aufruf eines Freigabelinks.',
+    current: (id: number, date: string, n: number) => `Freigabelinks zeigen Stand ${id} vom ${date} mit ${n} Antworten, nicht die laufenden Zahlen (so lässt sich keine einzelne neue Antwort herausrechnen).`,
+    since: (n: number) => `Seitdem neu: ${n} Antworten. Ein neuer Stand entsteht von selbst, sobald jede Gruppe mit neuen Antworten mindestens so viele hat wie die Mindestgruppengröße.`,
+    publish: 'Neuen Stand veröffentlichen',
+    confirm: 'Alle Freigabelinks zeigen dann die aktuellen Zahlen. Veröffentlichen?',
+  },
+  en: {
+    heading: 'Published release',
+    none: 'No release yet: the first one is made when a share link is first opened.',
+    current: (id: number, date: string, n: number) => `Share links show release ${id} of ${date} with ${n} responses, not the live figures (so no single new response can be worked out).`,
+    since: (n: number) => `New since: ${n} responses. A new release is made by itself once every group with new responses has at least the minimum group size.`,
+    publish: 'Publish a new release',
+    confirm: 'Every share link will then show the current figures. Publish?',
+  },
+};
+
+function releaseBlock(view: View, d: SurveyPageData): string {
+  const r = RELEASE_TEXTS[view.lang];
+  const state = d.release ? `<p>${escapeHtml(r.current(d.release.id, formatDate(d.release.publishedAt, view.lang), d.release.responses))}</p><p>${escapeHtml(r.since(d.sinceRelease ?? 0))}</p>` : `<p>${escapeHtml(r.none)}</p>`;
+  const button = postForm(view, `/admin/surveys/${d.slug}/releases`, `<button type="submit" class="bf-button">${escapeHtml(r.publish)}</button>`, { confirm: r.confirm });
+  return `<h3 id="bf-release">${escapeHtml(r.heading)}</h3>${state}${button}`;
 }
 
 export function surveyPage(view: View, d: SurveyPageData): string {
