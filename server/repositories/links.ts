@@ -33,22 +33,25 @@ export interface LinkInput {
 export type Link = typeof links.$inferSelect;
 
 export async function createLink(db: Db, input: LinkInput, actor = 'system'): Promise<Link> {
-  const [link] = await db
-    .insert(links)
-    .values({
-      surveyId: input.surveyId,
-      token: randomToken(),
-      segment: input.segment,
-      label: input.label ?? null,
-      maxResponses: input.maxResponses ?? null,
-      completedCount: input.maxResponses == null ? null : 0,
-      opensAt: input.opensAt ?? null,
-      closesAt: input.closesAt ?? null,
-      oneResponsePerBrowser: input.oneResponsePerBrowser ?? false,
-    })
-    .returning();
-  await audit(db, actor, 'link.create', `link:${link.id}`, { surveyId: input.surveyId, segment: input.segment, label: link.label });
-  return link;
+  // The change and its audit entry commit together or not at all.
+  return db.transaction(async (tx) => {
+    const [link] = await tx
+      .insert(links)
+      .values({
+        surveyId: input.surveyId,
+        token: randomToken(),
+        segment: input.segment,
+        label: input.label ?? null,
+        maxResponses: input.maxResponses ?? null,
+        completedCount: input.maxResponses == null ? null : 0,
+        opensAt: input.opensAt ?? null,
+        closesAt: input.closesAt ?? null,
+        oneResponsePerBrowser: input.oneResponsePerBrowser ?? false,
+      })
+      .returning();
+    await audit(tx, actor, 'link.create', `link:${link.id}`, { surveyId: input.surveyId, segment: input.segment, label: link.label });
+    return link;
+  });
 }
 
 /**
@@ -148,11 +151,14 @@ export async function listLinks(db: Db, surveyId: number) {
 }
 
 export async function revokeLink(db: Db, surveyId: number, linkId: number, actor: string): Promise<boolean> {
-  const rows = await db
-    .update(links)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(links.id, linkId), eq(links.surveyId, surveyId)))
-    .returning({ id: links.id });
-  if (rows.length) await audit(db, actor, 'link.revoke', `link:${linkId}`);
-  return rows.length > 0;
+  // The change and its audit entry commit together or not at all.
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(links)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(links.id, linkId), eq(links.surveyId, surveyId)))
+      .returning({ id: links.id });
+    if (rows.length) await audit(tx, actor, 'link.revoke', `link:${linkId}`);
+    return rows.length > 0;
+  });
 }

@@ -52,15 +52,18 @@ const columns = {
 /** Creates a share; `key` is returned here only and never again. */
 export async function createShare(db: Db, input: ShareInput, actor: string): Promise<Share & { key: string }> {
   const key = randomToken(24);
-  const [row] = await db
-    .insert(reportShares)
-    .values({ surveyId: input.surveyId, audience: input.audience, label: input.label ?? null, expiresAt: input.expiresAt ?? null, keyHash: sha256(key) })
-    .returning(columns);
-  await audit(db, actor, 'share.create', `share:${row.id}`, {
-    surveyId: input.surveyId,
-    audience: input.audience,
-    label: row.label,
-    expiresAt: row.expiresAt?.toISOString() ?? null,
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(reportShares)
+      .values({ surveyId: input.surveyId, audience: input.audience, label: input.label ?? null, expiresAt: input.expiresAt ?? null, keyHash: sha256(key) })
+      .returning(columns);
+    await audit(tx, actor, 'share.create', `share:${created.id}`, {
+      surveyId: input.surveyId,
+      audience: input.audience,
+      label: created.label,
+      expiresAt: created.expiresAt?.toISOString() ?? null,
+    });
+    return created;
   });
   return { ...row, state: shareState(row), key };
 }
@@ -73,13 +76,15 @@ export async function listShares(db: Db, surveyId: number): Promise<Share[]> {
 
 /** Revokes a share of this survey; false when there is none (or it was revoked already). */
 export async function revokeShare(db: Db, surveyId: number, shareId: number, actor: string): Promise<boolean> {
-  const rows = await db
-    .update(reportShares)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(reportShares.id, shareId), eq(reportShares.surveyId, surveyId), isNull(reportShares.revokedAt)))
-    .returning({ id: reportShares.id });
-  if (rows.length) await audit(db, actor, 'share.revoke', `share:${shareId}`, { surveyId });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(reportShares)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(reportShares.id, shareId), eq(reportShares.surveyId, surveyId), isNull(reportShares.revokedAt)))
+      .returning({ id: reportShares.id });
+    if (rows.length) await audit(tx, actor, 'share.revoke', `share:${shareId}`, { surveyId });
+    return rows.length > 0;
+  });
 }
 
 export interface ViewRequest {

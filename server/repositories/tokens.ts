@@ -15,9 +15,13 @@ export function roleAllows(have: Role, need: Role): boolean {
 export async function createToken(db: Db, role: Role, name: string, actor = 'cli'): Promise<{ id: number; token: string }> {
   // The prefix makes a leaked token recognisable in logs and secret scanners.
   const token = `bef_${randomToken(24)}`;
-  const [row] = await db.insert(apiTokens).values({ name, role, tokenHash: sha256(token) }).returning({ id: apiTokens.id });
-  await audit(db, actor, 'token.create', `token:${row.id}`, { role, name });
-  return { id: row.id, token };
+  // The change and its audit entry commit together or not at all (so for every change below).
+  const id = await db.transaction(async (tx) => {
+    const [row] = await tx.insert(apiTokens).values({ name, role, tokenHash: sha256(token) }).returning({ id: apiTokens.id });
+    await audit(tx, actor, 'token.create', `token:${row.id}`, { role, name });
+    return row.id;
+  });
+  return { id, token };
 }
 
 /** The token's identity, or undefined for an unknown or revoked token. */
@@ -38,7 +42,9 @@ export async function listTokens(db: Db) {
 }
 
 export async function revokeToken(db: Db, id: number, actor: string): Promise<boolean> {
-  const rows = await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id)).returning({ id: apiTokens.id });
-  if (rows.length) await audit(db, actor, 'token.revoke', `token:${id}`);
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id)).returning({ id: apiTokens.id });
+    if (rows.length) await audit(tx, actor, 'token.revoke', `token:${id}`);
+    return rows.length > 0;
+  });
 }
