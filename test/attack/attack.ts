@@ -48,7 +48,7 @@ export function verdictOf(b: Bound, k: number): Verdict {
   return 'undecided';
 }
 
-/** Distinct count figures (by left-hand side), shown and protected. */
+/** Distinct count figures (by left-hand side): shown somewhere, and hidden somewhere. */
 export function distinct(figs: Fig[]): { shown: Map<string, Fig>; hidden: Map<string, Fig> } {
   const shown = new Map<string, Fig>();
   const hidden = new Map<string, Fig>();
@@ -58,7 +58,7 @@ export function distinct(figs: Fig[]): { shown: Map<string, Fig>; hidden: Map<st
     if (f.value !== null) shown.set(k, f);
     else if (!hidden.has(k) || f.reason !== 'complementary') hidden.set(k, f);
   }
-  for (const k of shown.keys()) hidden.delete(k); // hidden here, shown elsewhere: still a target
+  // A figure hidden in one report and shown in another stays a target: the IP pins it.
   return { shown, hidden };
 }
 
