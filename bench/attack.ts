@@ -15,7 +15,7 @@ export async function runAttackBench(o: { quick: boolean }): Promise<BenchResult
   let kept: Awaited<ReturnType<typeof informationKept>> = [];
   const started = Date.now();
   try {
-    scenarios.push(await runScenario(t.app, 'demo (wc 4 + 2)', demoPlan({ worksCouncil: true }), { ...run, temporal: 'works_council|nord' }));
+    scenarios.push(await runScenario(t.app, 'demo (wc 4 + 2)', demoPlan({ worksCouncil: true }), { ...run, temporal: { group: 'works_council|nord', count: run.k } }));
     scenarios.push(...(await randomScenarios(t.app, o.quick ? 3 : 10, 1, o.quick ? 8 : 30, run)));
     kept = await informationKept(t.app);
   } finally {

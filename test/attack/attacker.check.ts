@@ -12,7 +12,7 @@ const t = await buildTestApp();
 const o = { plan: values.plan as FilterPlan, k: t.config.minGroupSize, timeLimit: 5, classes: true, checkTruth: true };
 const scenarios: Scenario[] = [];
 try {
-  if (!values['no-demo']) scenarios.push(await runScenario(t.app, 'demo (wc 4 + 2)', demoPlan({ worksCouncil: true }), { ...o, temporal: 'works_council|nord' }));
+  if (!values['no-demo']) scenarios.push(await runScenario(t.app, 'demo (wc 4 + 2)', demoPlan({ worksCouncil: true }), { ...o, temporal: { group: 'works_council|nord', count: o.k } }));
   scenarios.push(...(await randomScenarios(t.app, Number(values.random), Number(values.seed), Number(values.labels), o)));
 } finally {
   await t.cleanup();

@@ -8,6 +8,7 @@ import { figuresOf, isCount, type Universe } from './figures.ts';
 import { numberAttacks, type SideFinding, scopedSummaries, temporalAttack, textAttacks } from './side.ts';
 import { postResponse, type Study, type StudyPlan } from './study.ts';
 import { truthOf } from './truth.ts';
+import { researcherHeaders } from '../helpers/fixtures.ts';
 
 export interface RunOptions {
   plan: FilterPlan;
@@ -16,8 +17,12 @@ export interface RunOptions {
   budget?: number;
   /** Also attack each unfiltered report alone and each key alone, to name the attack class. */
   classes?: boolean;
-  /** Post one more response to this "segment|label" and read the unfiltered reports again. */
-  temporal?: string;
+  /**
+   * A second reading: post `count` responses to the group "segment|label", publish a new release
+   * as the researcher (what the automatic release does once every changed group gained ≥ k),
+   * and read the unfiltered reports again.
+   */
+  temporal?: { group: string; count: number };
   /** Check the model against the posted responses. */
   checkTruth?: boolean;
 }
@@ -67,12 +72,14 @@ export async function runAttack(app: FastifyInstance, study: Study, plan: StudyP
   const side = [...numberAttacks(numbers), ...textAttacks(texts, o.k)];
   if (o.temporal) {
     const before = c.published.filter((p) => p.filters.segments.length + p.filters.labels.length === 0);
-    const token = study.tokens[o.temporal];
+    const token = study.tokens[o.temporal.group];
     const model = syntheticModel(plan.definition);
     const rnd = seededRandom(plan.seed + 1_000_003);
-    for (let tries = 0; tries < 10 && !(await postResponse(app, token, syntheticResponse(model, rnd, { lean: 0 }))); tries++);
+    for (let i = 0, tries = 0; i < o.temporal.count && tries < 3 * o.temporal.count + 10; tries++) if (await postResponse(app, token, syntheticResponse(model, rnd, { lean: 0 }))) i++;
+    const res = await app.inject({ method: 'POST', url: `/api/v1/surveys/${study.slug}/releases`, headers: await researcherHeaders(app) });
+    if (res.statusCode >= 300 && res.statusCode !== 404) throw new Error(`release → ${res.statusCode}: ${res.body.slice(0, 200)}`);
     const after = await collect(get, study.slug, study.keys, 'none');
-    side.push(...temporalAttack(u, before, after.published));
+    side.push(...temporalAttack(u, before, after.published, o.k));
   }
   return {
     requests: c.requests,

@@ -51,7 +51,7 @@ export async function randomScenarios(app: FastifyInstance, count: number, first
   for (let i = 0; i < count; i++) {
     const plan = randomPlan(firstSeed + i, { maxLabels });
     const wc = plan.groups.find((g) => g.segment === 'works_council');
-    out.push(await runScenario(app, `random ${firstSeed + i}`, plan, { ...o, temporal: wc ? `${wc.segment}|${wc.label}` : undefined }));
+    out.push(await runScenario(app, `random ${firstSeed + i}`, plan, { ...o, temporal: wc ? { group: `${wc.segment}|${wc.label}`, count: o.k } : undefined }));
   }
   return out;
 }

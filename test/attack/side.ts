@@ -143,11 +143,13 @@ export function textAttacks(texts: Scoped<string[]>[], k: number): SideFinding[]
 }
 
 /**
- * Two readings of the same reports, one response apart: where a report's total grew by exactly
- * one, every variable whose n and counts are shown both times gives that person's answer (or
- * that they skipped it); a shown mean gives their number, a shown text list their text.
+ * Two readings of the same reports (two releases): the difference of two shown figures is a
+ * figure of the responses that came in between. Where a variable's n grew by 1 … k − 1 and all its
+ * counts are shown both times, the newcomers' answers are known when they all fall into one
+ * category (for one newcomer: always); where n did not grow while fewer than k came in, all of
+ * them skipped it. A shown mean gives one newcomer's number, a text list their text verbatim.
  */
-export function temporalAttack(u: Universe, before: Published[], after: Published[]): SideFinding[] {
+export function temporalAttack(u: Universe, before: Published[], after: Published[], k: number): SideFinding[] {
   const out: SideFinding[] = [];
   const learned = new Set<string>();
   const index = (ps: Published[]) => new Map(ps.filter((p) => p.report).map((p) => [tag(p), p]));
@@ -155,7 +157,8 @@ export function temporalAttack(u: Universe, before: Published[], after: Publishe
   for (const [t, p1] of index(before)) {
     const p2 = a.get(t);
     if (!p2?.report || !p1.report) continue;
-    if (p2.report.responses?.total - p1.report.responses?.total !== 1) continue;
+    const came = p2.report.responses?.total - p1.report.responses?.total;
+    if (!(came >= 1)) continue;
     const f1 = new Map(figuresOf(u, p1).map((f) => [f.where, f]));
     const byVar = new Map<string, { n?: [Fig, Fig]; counts: [Fig, Fig][] }>();
     for (const f2 of figuresOf(u, p2)) {
@@ -172,9 +175,13 @@ export function temporalAttack(u: Universe, before: Published[], after: Publishe
       if (learned.has(v) || !e.n || e.n[0].value === null || e.n[1].value === null) continue;
       const dn = e.n[1].value - e.n[0].value;
       const allShown = e.counts.length > 0 && e.counts.every(([x, y]) => x.value !== null && y.value !== null);
-      if (dn === 0 || (dn === 1 && allShown)) {
+      const oneCategory = allShown && e.counts.some(([x, y]) => (y.value as number) - (x.value as number) === dn);
+      if (dn === 0 && came < k) {
         learned.add(v);
-        out.push({ attack: 'temporal differencing', where: `${t}: ${v}${dn === 0 ? ' (skipped)' : ''}`, values: 1 });
+        out.push({ attack: 'temporal differencing', where: `${t}: ${v} (all ${came} new skipped it)`, values: came });
+      } else if (dn >= 1 && dn < k && (dn === 1 ? allShown : oneCategory)) {
+        learned.add(v);
+        out.push({ attack: 'temporal differencing', where: `${t}: ${v} (${dn} new answer${dn > 1 ? 's, all alike' : ''})`, values: dn });
       }
     }
     for (const q2 of questionsOf(p2.report)) {
@@ -186,9 +193,9 @@ export function temporalAttack(u: Universe, before: Published[], after: Publishe
       }
       if (Array.isArray(q1.texts) && Array.isArray(q2.texts)) {
         const d = multisetMinus(q2.texts, q1.texts);
-        if (d && d.length === 1) {
+        if (d && d.length >= 1 && d.length < k) {
           learned.add(q2.name);
-          out.push({ attack: 'temporal differencing', where: `${t}: ${q2.name} (text verbatim)`, values: 1 });
+          out.push({ attack: 'temporal differencing', where: `${t}: ${q2.name} (${d.length} text${d.length > 1 ? 's' : ''} verbatim)`, values: d.length });
         }
       }
     }
