@@ -31,6 +31,12 @@ export const surveys = pgTable('surveys', {
   webhookSecret: text(),
   archivedAt: timestamp({ withTimezone: true }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  /**
+   * Goes up whenever the survey's answer_counts change (a trigger, migration 0009): the report
+   * cache's stamp, read in one row instead of counting the responses. The counts change only in
+   * the fold and on erasure, never on a respondent's path, so this row is no hot spot.
+   */
+  dataVersion: bigint({ mode: 'number' }).notNull().default(0),
 });
 
 /** Immutable: a changed definition becomes version n+1, identified by its content hash. */

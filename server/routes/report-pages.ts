@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Browser } from 'playwright-core';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { chartsFor } from '../../analysis/charts/index.ts';
 import type { Locale } from '../../analysis/format.ts';
@@ -25,7 +25,8 @@ import type { ReportModel } from '../../analysis/report/model.ts';
 import { renderCsv } from '../../analysis/render/csv.ts';
 import { renderSvg } from '../../analysis/render/svg.ts';
 import { type ReportPageOptions, type ReportQuery, renderNotFoundPage, renderReportPage } from '../../web/pages/report.ts';
-import { responses, surveyVersions } from '../db/schema.ts';
+import { responses, surveys, surveyVersions } from '../db/schema.ts';
+import { foldPending } from '../repositories/counts.ts';
 import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
 import { type Release, releaseForReaders } from '../repositories/releases.ts';
 import { profileFor } from '../repositories/profiles.ts';
@@ -120,19 +121,33 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
 type Built = Pick<Loaded, 'report' | 'error' | 'status' | 'options'>;
 
 /**
- * Built reports, reused while the survey's complete responses and versions are unchanged (the page
+ * Built reports, reused while the survey's counts and versions are unchanged (the page
  * and its data.json ask for the same report within a second), and for at most CACHE_MS.
  */
 const cache = new Map<string, { at: number; stamp: string; built: Built }>();
 const CACHE_MS = 60_000;
 const CACHE_ENTRIES = 100;
 
+/**
+ * What a cached report depends on, read in one row instead of counting the survey's responses:
+ * its data_version, which a trigger raises whenever its answer_counts change (the fold, an
+ * erasure; migration 0009), and its number of versions. Complete responses the fold has not
+ * reached yet are folded first (the partial index on uncounted responses finds them without
+ * reading the others), so a cached report never misses an answer.
+ */
 async function dataStamp(app: FastifyInstance, surveyId: number): Promise<string> {
-  const [r] = await app.db
-    .select({ n: sql<number>`count(*)`, last: sql<number>`max(${responses.seq})`, versions: sql<number>`(select count(*) from ${surveyVersions} where ${surveyVersions.surveyId} = ${surveyId})` })
-    .from(responses)
-    .where(and(eq(responses.surveyId, surveyId), eq(responses.status, 'complete')));
-  return `${r.n}:${r.last}:${r.versions}`;
+  const read = async () => {
+    const result = (await app.db.execute(sql`select s.data_version, (select count(*) from ${surveyVersions} v where v.survey_id = s.id) as versions,
+        exists (select 1 from ${responses} r where r.status = 'complete' and not r.counted and r.survey_id = s.id) as pending
+      from ${surveys} s where s.id = ${surveyId}`)) as unknown as { rows: { data_version: string | number; versions: string | number; pending: boolean }[] };
+    return result.rows[0];
+  };
+  let r = await read();
+  if (r?.pending) {
+    await foldPending(app.db, { surveyId });
+    r = await read();
+  }
+  return `${r?.data_version}:${r?.versions}`;
 }
 
 async function build(app: FastifyInstance, survey: { id: number; slug: string; title: string }, profile: Profile, locale: Locale, q: Req['query'], release: Release | null | 'live'): Promise<Built> {
