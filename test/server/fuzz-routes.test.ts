@@ -17,8 +17,10 @@
 // a report per request far more; 150 MB leaves room for the garbage collector's own slack
 // (V8 lets the heap grow before it collects) while catching a leak per request.
 import { randomUUID } from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import fc from 'fast-check';
-import type { LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import t from 'tap';
 import { createLink } from '../../server/repositories/links.ts';
 import { insertThroughLink } from '../../server/repositories/responses.ts';
@@ -33,7 +35,17 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20_000);
 const WARM_UP = Math.min(2_000, Math.floor(RUNS / 10));
 const RSS_BOUND_MB = 150;
+// A full collection before each reading, so the figures compare live memory, not garbage.
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+const memory = () => {
+  gc();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed };
+};
 
+// ~90 s on two idle cores; allowed far longer, as other suites may share the cores.
+t.setTimeout(600_000);
 const { app, cleanup } = await buildTestApp();
 t.teardown(cleanup);
 const routes = appRoutes(app);
@@ -207,20 +219,21 @@ t.test(`${RUNS} fuzzed requests over ${routes.length} routes: no 5xx, bounded me
   const reached = new Set<string>();
   const spent = new Map<string, number>();
   let n = 0;
-  let rssAfterWarmUp = 0;
+  let afterWarmUp = { rss: 0, heap: 0 };
   const started = Date.now();
+  const cpuStart = process.cpuUsage();
   try {
     await fc.assert(
       fc.asyncProperty(routeRequest, async (r) => {
         const req = build(r);
         const t0 = performance.now();
-        const res = await app.inject(req as Parameters<typeof app.inject>[0]);
+        const res = await app.inject(req as InjectOptions);
         const key = `${r.route.method} ${r.route.url}`;
         spent.set(key, (spent.get(key) ?? 0) + performance.now() - t0);
         n++;
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         if (res.statusCode < 400) reached.add(`${r.route.method} ${r.route.url}`);
-        if (n === WARM_UP) rssAfterWarmUp = process.memoryUsage().rss;
+        if (n === WARM_UP) afterWarmUp = memory();
         // The fuzzer may revoke its own token, log out or end its session: start afresh.
         if (res.statusCode < 400 && (req.method === 'DELETE' || req.url.startsWith('/admin/logout') || req.url.includes('/revoke'))) creds = await credentials();
         if (res.statusCode >= 500) throw new Error(`${req.method} ${req.url} → ${res.statusCode} ${res.body.slice(0, 300)}`);
@@ -230,11 +243,16 @@ t.test(`${RUNS} fuzzed requests over ${routes.length} routes: no 5xx, bounded me
   } catch (err) {
     t.fail(`a fuzzed request got a server error (replay with FUZZ_SEED=${SEED}): ${(err as Error).message}`);
   }
-  const rssEnd = process.memoryUsage().rss;
-  const growthMb = (rssEnd - rssAfterWarmUp) / 2 ** 20;
+  const end = memory();
+  const growthMb = (end.rss - afterWarmUp.rss) / 2 ** 20;
   const seconds = (Date.now() - started) / 1000;
-  t.comment(`${n} requests in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
-  t.comment(`RSS after ${WARM_UP} requests ${(rssAfterWarmUp / 2 ** 20).toFixed(0)} MB, at the end ${(rssEnd / 2 ** 20).toFixed(0)} MB (growth ${growthMb.toFixed(1)} MB)`);
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const injectSeconds = [...spent.values()].reduce((a, b) => a + b, 0) / 1000;
+  t.comment(`${n} requests in ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU of this process (the load of the machine is not in it), ${injectSeconds.toFixed(1)} s waiting for replies`);
+  t.comment(`statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+  const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+  t.comment(`RSS after ${WARM_UP} requests ${mb(afterWarmUp.rss)} MB, at the end ${mb(end.rss)} MB (growth ${growthMb.toFixed(1)} MB); JS heap ${mb(afterWarmUp.heap)} → ${mb(end.heap)} MB`);
   const slowest = [...spent].sort((a, b) => b[1] - a[1]).slice(0, 6);
   t.comment(`most time: ${slowest.map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
   t.comment(`${reached.size} of ${routes.length} routes answered below 400 at least once`);
