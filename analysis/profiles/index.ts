@@ -144,6 +144,13 @@ export function validateProfile(profile: Profile, catalogue: Catalogue): Profile
   return profile;
 }
 
+/** How the three usual segments are named where a profile gives no label of its own. */
+export const DEFAULT_SEGMENT_LABELS: Record<string, { de: string; en: string }> = {
+  intermediary: { de: 'Intermediäre', en: 'Intermediaries' },
+  sme: { de: 'KMU', en: 'SMEs' },
+  works_council: { de: 'Betriebsräte', en: 'Works councils' },
+};
+
 /** The segments whose answers a profile's key findings read by default. */
 export function ownSegments(profile: Profile): string[] {
   return profile.segments.own ?? (profile.segments.include.includes(profile.audience) ? [profile.audience] : profile.segments.include);

@@ -14,7 +14,7 @@
 //     → ReportModel                                                           model.ts
 import type { Catalogue, LocalizedText } from '../../surveys/types.ts';
 import { asLocale, type Locale } from '../format.ts';
-import { ownSegments, type Profile, type ResolvedProfile, resolveProfile } from '../profiles/index.ts';
+import { DEFAULT_SEGMENT_LABELS, ownSegments, type Profile, type ResolvedProfile, resolveProfile } from '../profiles/index.ts';
 import { DEFAULT_MIN_GROUP_SIZE, type Figure, suppressionNotice } from '../suppress.ts';
 import type { AggregatedData } from '../types.ts';
 import { type CompareGroup, createContext } from './context.ts';
@@ -72,7 +72,7 @@ export function buildReport(input: BuildReportInput): ReportModel {
   if (profile.sections.length === 0) {
     throw new ReportError(`Das Profil "${profile.audience}" findet in dieser Umfrage keine Frage, die es zeigen könnte.`, 422);
   }
-  const labelOf = (segment: string): LocalizedText => profile.segments.labels[segment] ?? { de: segment, en: segment };
+  const labelOf = (segment: string): LocalizedText => profile.segments.labels[segment] ?? DEFAULT_SEGMENT_LABELS[segment] ?? { de: segment, en: segment };
   const groups: CompareGroup[] = profile.segments.compare
     .map((segment) => ({ key: segment, label: labelOf(segment), units: scopeUnits.filter((u) => u.segment === segment).map((u) => u.id) }))
     .filter((g) => g.units.length > 0);

@@ -15,6 +15,7 @@ import { renderHtml } from '../../analysis/render/html.ts';
 import { renderSvg } from '../../analysis/render/svg.ts';
 import { UserError } from '../errors.ts';
 import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
+import { profileFor } from '../repositories/profiles.ts';
 import { findSurvey, listVersions } from '../repositories/surveys.ts';
 import { output, parse, required, withApp } from './common.ts';
 import { progress } from './progress.ts';
@@ -125,15 +126,17 @@ export default async function analyze(argv: string[]): Promise<void> {
     if (data.bases.reduce((s, b) => s + b.n, 0) === 0)
       throw new UserError(`Die Umfrage "${slug}" hat noch keine abgeschlossenen Antworten: erst Antworten sammeln (oder befund demo --survey ${slug}), dann auswerten`);
     const k = minGroup ?? app.config.minGroupSize;
-    const reports = list.map((audience) => {
+    const reports: ReportModel[] = [];
+    for (const audience of list) {
       try {
-        const report = buildReport({ catalogue, data, profile: loadProfile(audience), minGroupSize: k, locale, survey: { slug, title: { de: survey.title }, versions } });
-        return report;
+        // the survey's own profile for this audience where a researcher uploaded one
+        const profile = await profileFor(app.db, survey.id, audience);
+        reports.push(buildReport({ catalogue, data, profile, minGroupSize: k, locale, survey: { slug, title: { de: survey.title }, versions } }));
       } catch (err) {
         if (err instanceof ReportError || err instanceof ProfileError) throw new UserError(`Bericht für "${audience}": ${err.message}`);
         throw err;
       }
-    });
+    }
     const total = reports.reduce((s, r) => s + new Set(r.sections.flatMap((x) => x.questions.map((q) => q.name))).size, 0);
     const bar = progress(total, values.json === true);
     const result: Written[] = [];

@@ -3,10 +3,11 @@
 // so that small-group protection holds across filtered and unfiltered reports.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listAudiences, loadProfile, ProfileError, UnknownAudienceError } from '../../analysis/profiles/index.ts';
+import { listAudiences, ProfileError } from '../../analysis/profiles/index.ts';
 import { buildReport, ReportError } from '../../analysis/report/build.ts';
 import { httpError } from '../errors.ts';
 import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
+import { profileFor } from '../repositories/profiles.ts';
 import { findSurvey, listVersions, SLUG_PATTERN } from '../repositories/surveys.ts';
 
 const Message = z.object({ message: z.string() });
@@ -30,15 +31,11 @@ const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { slug } = request.params;
       const q = request.query;
-      let profile: ReturnType<typeof loadProfile>;
-      try {
-        profile = loadProfile(q.audience);
-      } catch (err) {
-        if (err instanceof UnknownAudienceError) throw httpError(400, `Die Zielgruppe "${q.audience}" gibt es nicht; bekannt sind: ${listAudiences().join(', ')}`);
-        throw err;
-      }
+      if (!listAudiences().includes(q.audience)) throw httpError(400, `Die Zielgruppe "${q.audience}" gibt es nicht; bekannt sind: ${listAudiences().join(', ')}`);
       const survey = await findSurvey(app.db, slug);
       if (!survey) throw httpError(404, `Die Umfrage "${slug}" gibt es nicht`);
+      // the survey's own profile for this audience where a researcher uploaded one
+      const profile = await profileFor(app.db, survey.id, q.audience);
       const [catalogue, data, versions] = await Promise.all([mergedCatalogue(app.db, survey.id), loadAggregates(app.db, survey.id), listVersions(app.db, survey.id)]);
       try {
         const report = buildReport({

@@ -19,4 +19,7 @@ t.test('the OpenAPI document lists the routes with their error responses', async
   const links = doc.paths['/api/v1/surveys/{slug}/links'].post;
   t.ok(links.responses['401'] && links.responses['403'] && links.responses['404'], 'researcher routes document 401, 403 and 404');
   t.notOk(doc.paths['/api/docs'], 'the document does not list itself');
+  const profiles = doc.paths['/api/v1/surveys/{slug}/profiles'];
+  t.ok(profiles?.get && profiles?.put, 'a survey\'s own audience profiles: GET and PUT');
+  t.same(Object.keys(profiles.put.responses).sort(), ['200', '400', '401', '403', '404', '422'], 'PUT documents its refusal (422 with one sentence per mistake)');
 });

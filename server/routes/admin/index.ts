@@ -6,6 +6,7 @@
 //   pages.ts    GET /admin (surveys), POST /admin/surveys (new survey), GET /admin/audit
 //   survey.ts   GET /admin/surveys/:slug, …/counts.json (live counter), …/links/:id/qr.svg
 //   actions.ts  links and share links: create, revoke; POST …/versions (upload)
+//   profiles.ts GET/POST /admin/surveys/:slug/profiles (the survey's own audience profiles)
 import formbody from '@fastify/formbody';
 import type { FastifyError } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -16,6 +17,7 @@ import actions from './actions.ts';
 import { langOfRequest, sendHtml, viewOf } from './common.ts';
 import login from './login.ts';
 import pages from './pages.ts';
+import profiles from './profiles.ts';
 import survey from './survey.ts';
 
 const workspace: FastifyPluginAsyncZod = async (app) => {
@@ -38,5 +40,6 @@ const workspace: FastifyPluginAsyncZod = async (app) => {
   await app.register(pages);
   await app.register(survey);
   await app.register(actions);
+  await app.register(profiles);
 };
 export default workspace;
