@@ -198,8 +198,9 @@ t.test(`each route × each credential is let in or refused as its row says (${db
     const res = await app.inject({ method: 'POST', url: '/admin/login', cookies: jar, remoteAddress, payload: { token, _csrf: loginCsrf } });
     if (res.statusCode !== 303) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
     keep(res);
-    const csrf = keep(await app.inject({ url: '/admin', cookies: jar, remoteAddress }));
-    if (!csrf) throw new Error('no CSRF token on /admin');
+    const page = await app.inject({ url: '/admin', cookies: jar, remoteAddress });
+    const csrf = keep(page);
+    if (!csrf) throw new Error(`no CSRF token on /admin: ${page.statusCode} ${page.body.slice(0, 300)}`);
     return { jar, csrf };
   }
   const sessions = { researcher: await login(researcher.token), admin: await login(admin.token) };
