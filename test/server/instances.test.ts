@@ -164,3 +164,8 @@ t.test(
     t.ok(served[0] >= 14 && served[1] >= 14, `both instances served requests (${served.join(' + ')})`);
   },
 );
+
+t.test('a SESSION_SECRET shorter than 32 characters stops the start with the fix', async (t) => {
+  t.throws(() => loadConfig({ SESSION_SECRET: 'zu-kurz' }), /SESSION_SECRET muss mindestens 32 Zeichen lang sein, z\. B\. SESSION_SECRET=\$\(openssl rand -hex 32\)/);
+  t.equal(loadConfig({ SESSION_SECRET: '' }).sessionSecret, undefined, 'empty is unset');
+});
