@@ -1,7 +1,7 @@
 // `befund release publish --survey S`: publishes what the survey's share links show from now on;
 // `befund release list --survey S`: its releases and what each group gained since the current one.
 import { UserError } from '../errors.ts';
-import { listReleases, publishRelease, readyToRelease, releaseGrowth } from '../repositories/releases.ts';
+import { listReleases, publishRelease, readyToRelease, releaseGrowth, smallGrowth } from '../repositories/releases.ts';
 import { findSurvey } from '../repositories/surveys.ts';
 import { output, parse, required, withApp } from './common.ts';
 
@@ -18,8 +18,12 @@ export default async function release(argv: string[]): Promise<void> {
     const survey = await findSurvey(app.db, slug);
     if (!survey) throw new UserError(`Die Umfrage "${slug}" gibt es nicht (befund survey list zeigt alle)`);
     if (action === 'publish') {
+      const small = smallGrowth(await releaseGrowth(app.db, survey.id), app.config.minGroupSize);
       const r = await publishRelease(app.db, survey.id, 'cli', 'manual');
-      output(values.json, r, `Stand ${r.id} veröffentlicht: ${r.responses} Antworten. Alle Freigabelinks von "${slug}" zeigen ab jetzt diesen Stand.`);
+      const warning = small.length
+        ? `\nAchtung: In ${small.map((g) => `${g.segment}${g.linkLabel ? ` / ${g.linkLabel}` : ''} (+${g.added})`).join(', ')} kamen weniger als ${app.config.minGroupSize} Antworten hinzu; wer den vorigen Stand kennt, sieht deren Antworten als Differenz.`
+        : '';
+      output(values.json, { ...r, smallGroups: small }, `Stand ${r.id} veröffentlicht: ${r.responses} Antworten. Alle Freigabelinks von "${slug}" zeigen ab jetzt diesen Stand.${warning}`);
       return;
     }
     const [releases, groups] = await Promise.all([listReleases(app.db, survey.id), releaseGrowth(app.db, survey.id)]);

@@ -152,6 +152,14 @@ export function readyToRelease(growth: readonly GroupGrowth[], k: number): boole
   return changed.length > 0 && changed.every((g) => g.live - g.released >= k);
 }
 
+/**
+ * Groups that gained fewer than k responses since the release (but some): publishing now by
+ * hand would show a difference of fewer than k people there. Told to whoever publishes.
+ */
+export function smallGrowth(growth: readonly GroupGrowth[], k: number): (GroupGrowth & { added: number })[] {
+  return growth.map((g) => ({ ...g, added: g.live - g.released })).filter((g) => g.added > 0 && g.added < k);
+}
+
 /** Publishes a new release of every survey whose growth is ready; returns how many. */
 export async function autoRelease(db: Db, k: number): Promise<number> {
   await foldPending(db);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { listAudiences } from '../../analysis/profiles/index.ts';
 import { httpError } from '../errors.ts';
 import { RowId, surveyOr404 } from './common.ts';
-import { listReleases, publishRelease, releaseGrowth, readyToRelease } from '../repositories/releases.ts';
+import { listReleases, publishRelease, readyToRelease, releaseGrowth, smallGrowth } from '../repositories/releases.ts';
 import { createShare, listShares, revokeShare, shareUrl } from '../repositories/shares.ts';
 import { SLUG_PATTERN } from '../repositories/surveys.ts';
 
@@ -91,12 +91,15 @@ const sharesRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['shares'],
         summary: 'Neuen Stand veröffentlichen: alle Freigabelinks zeigen ab jetzt die aktuellen Zahlen',
         params: SlugParams,
-        response: { 201: ReleaseOut, 401: Message, 403: Message, 404: Message },
+        response: { 201: ReleaseOut.extend({ smallGroups: z.array(Growth.extend({ added: z.number() })) }), 401: Message, 403: Message, 404: Message },
       },
     },
     async (request, reply) => {
       const survey = await surveyOr404(app.db, request.params.slug);
-      return reply.code(201).send(release(await publishRelease(app.db, survey.id, `token:${request.actor?.id}`, 'manual')));
+      // published anyway (the researcher decides), but said: these groups grew by fewer than k
+      const small = smallGrowth(await releaseGrowth(app.db, survey.id), app.config.minGroupSize);
+      const published = await publishRelease(app.db, survey.id, `token:${request.actor?.id}`, 'manual');
+      return reply.code(201).send({ ...release(published), smallGroups: small });
     },
   );
 

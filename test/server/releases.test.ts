@@ -111,6 +111,7 @@ t.test('a researcher publishes by hand (API); the reader then sees the live figu
   const res = await app.inject({ method: 'POST', url: `/api/v1/surveys/${SLUG}/releases`, headers: researcher });
   t.equal(res.statusCode, 201);
   t.match(res.json(), { reason: 'manual', responses: before + 1, erased: 0 });
+  t.match(res.json().smallGroups, [{ segment: 'intermediary', added: 1 }], 'and is told that one group grew by fewer than k');
   t.equal(await readerTotal(), before + 1);
   const unknown = await app.inject({ method: 'POST', url: '/api/v1/surveys/gibt-es-nicht/releases', headers: researcher });
   t.equal(unknown.statusCode, 404);
@@ -153,6 +154,7 @@ t.test('the workspace shows the release and publishes one with a button', async 
   const pageRes = keep(await app.inject({ url: `/admin/surveys/${SLUG}`, cookies: jar }));
   t.match(pageRes.body, /Freigabelinks zeigen Stand \d+ vom .* mit \d+ Antworten/);
   t.match(pageRes.body, 'Seitdem neu: 2 Antworten');
+  t.match(pageRes.body, `Achtung: In sme / Standard (+2) kamen weniger als ${K} Antworten hinzu`, 'a warning names the group that grew by fewer than k');
   t.equal((await form(`/admin/surveys/${SLUG}/releases`, {})).statusCode, 403, 'not without the CSRF token');
   const res = await form(`/admin/surveys/${SLUG}/releases`, { _csrf: csrf });
   t.match(res.headers.location, `/admin/surveys/${SLUG}`);

@@ -10,7 +10,7 @@ import { type Lang, TEXTS } from '../../../web/admin/html/texts.ts';
 import type { UploadResult } from '../../../web/admin/html/upload.ts';
 import { httpError } from '../../errors.ts';
 import { linkState, listLinks } from '../../repositories/links.ts';
-import { currentRelease, releaseGrowth } from '../../repositories/releases.ts';
+import { currentRelease, releaseGrowth, smallGrowth } from '../../repositories/releases.ts';
 import { listShares } from '../../repositories/shares.ts';
 import { findSurvey, listVersions } from '../../repositories/surveys.ts';
 import { liveCounts } from '../../repositories/workspace.ts';
@@ -46,6 +46,7 @@ export async function surveyPageData(
     releaseGrowth(app.db, survey.id),
   ]);
   const sinceRelease = growth.reduce((n, g) => n + Math.max(0, g.live - g.released), 0);
+  const smallGroups = smallGrowth(growth, app.config.minGroupSize).map((g) => `${g.segment}${g.linkLabel ? ` / ${g.linkLabel}` : ''} (+${g.added})`);
   const now = new Date();
   const rows = await Promise.all(
     links.map(async (l) => {
@@ -54,7 +55,7 @@ export async function surveyPageData(
       return { id: l.id, url, segment: l.segment, label: l.label, complete: l.complete, partial: l.partial, state, revoked: l.revokedAt !== null, qrSvg: l.revokedAt ? undefined : await qrSvg(url) };
     }),
   );
-  return { slug: survey.slug, title: survey.title, versions, complete: counts.complete, partial: counts.partial, links: rows, shares, audiences: listAudiences(), release, sinceRelease, ...extras };
+  return { slug: survey.slug, title: survey.title, versions, complete: counts.complete, partial: counts.partial, links: rows, shares, audiences: listAudiences(), release, sinceRelease, smallGroups, minGroupSize: app.config.minGroupSize, ...extras };
 }
 
 const DONE = { 'link-created': 'linkCreated', 'link-revoked': 'linkRevoked', 'share-revoked': 'shareRevoked' } as const;

@@ -39,6 +39,9 @@ export interface SurveyPageData {
   /** What share links show (the current release) and how many arrived since. */
   release?: { id: number; publishedAt: Date; responses: number } | null;
   sinceRelease?: number;
+  /** Groups that grew by fewer than `minGroupSize` since the release, e.g. "sme / Messe (+1)". */
+  smallGroups?: string[];
+  minGroupSize?: number;
   notice?: Notice;
   upload?: UploadResult;
 }
@@ -122,6 +125,7 @@ const RELEASE_TEXTS = {
     none: 'Noch kein Stand veröffentlicht: Der erste entsteht beim ersten Aufruf eines Freigabelinks.',
     current: (id: number, date: string, n: number) => `Freigabelinks zeigen Stand ${id} vom ${date} mit ${n} Antworten, nicht die laufenden Zahlen (so lässt sich keine einzelne neue Antwort herausrechnen).`,
     since: (n: number) => `Seitdem neu: ${n} Antworten. Ein neuer Stand entsteht von selbst, sobald jede Gruppe mit neuen Antworten mindestens so viele hat wie die Mindestgruppengröße.`,
+    small: (groups: string, k: number) => `Achtung: In ${groups} kamen weniger als ${k} Antworten hinzu. Wer den vorigen Stand kennt, sieht deren Antworten nach dem Veröffentlichen als Differenz.`,
     publish: 'Neuen Stand veröffentlichen',
     confirm: 'Alle Freigabelinks zeigen dann die aktuellen Zahlen. Veröffentlichen?',
   },
@@ -130,6 +134,7 @@ const RELEASE_TEXTS = {
     none: 'No release yet: the first one is made when a share link is first opened.',
     current: (id: number, date: string, n: number) => `Share links show release ${id} of ${date} with ${n} responses, not the live figures (so no single new response can be worked out).`,
     since: (n: number) => `New since: ${n} responses. A new release is made by itself once every group with new responses has at least the minimum group size.`,
+    small: (groups: string, k: number) => `Caution: ${groups} gained fewer than ${k} responses. Anyone who knows the previous release will see their answers as the difference once you publish.`,
     publish: 'Publish a new release',
     confirm: 'Every share link will then show the current figures. Publish?',
   },
@@ -138,8 +143,9 @@ const RELEASE_TEXTS = {
 function releaseBlock(view: View, d: SurveyPageData): string {
   const r = RELEASE_TEXTS[view.lang];
   const state = d.release ? `<p>${escapeHtml(r.current(d.release.id, formatDate(d.release.publishedAt, view.lang), d.release.responses))}</p><p>${escapeHtml(r.since(d.sinceRelease ?? 0))}</p>` : `<p>${escapeHtml(r.none)}</p>`;
+  const small = d.smallGroups?.length ? `<p class="bf-notice bf-notice--error">${escapeHtml(r.small(d.smallGroups.join(', '), d.minGroupSize ?? 5))}</p>` : '';
   const button = postForm(view, `/admin/surveys/${d.slug}/releases`, `<button type="submit" class="bf-button">${escapeHtml(r.publish)}</button>`, { confirm: r.confirm });
-  return `<h3 id="bf-release">${escapeHtml(r.heading)}</h3>${state}${button}`;
+  return `<h3 id="bf-release">${escapeHtml(r.heading)}</h3>${state}${small}${button}`;
 }
 
 export function surveyPage(view: View, d: SurveyPageData): string {
@@ -152,7 +158,7 @@ export function surveyPage(view: View, d: SurveyPageData): string {
     view,
     d.title,
     `<p><code>${escapeHtml(d.slug)}</code></p>${notice(d.notice)}${uploadResult(view, d.upload)}${live}
-<section class="bf-section"><h2>${escapeHtml(t.versions)}</h2><ul>${versions}</ul></section>
+<section class="bf-section"><h2>${escapeHtml(t.versions)}</h2><ul>${versions}</ul><p><a href="${escapeHtml(href(`/admin/surveys/${d.slug}/profiles`, view.lang))}">${view.lang === 'en' ? 'Audience profiles of this survey' : 'Zielgruppen-Profile dieser Umfrage'}</a></p></section>
 ${linksSection(view, d)}
 ${sharesSection(view, d)}
 <section class="bf-section"><h2>${escapeHtml(t.upload)}</h2>${uploadForm(view, `/admin/surveys/${d.slug}/versions`, { upload: d.upload })}</section>`,
