@@ -157,6 +157,24 @@ function numeric(value: string): string | null {
   return Number.isFinite(n) ? String(n) : null;
 }
 
+/**
+ * The pseudo-variable that counts respondents who were not asked a question (a condition hid it,
+ * surveys/asked.ts): value = the question's name. Reports tell "nicht gefragt" from "ohne Antwort" by it.
+ */
+export const NOT_ASKED_VARIABLE = '_skip';
+
+/**
+ * One `_skip` entry per catalogue question in `notAsked` that has no value in `data` (a stored
+ * answer counts as asked, as in exports: data stored before its condition was checked).
+ */
+export function notAskedValues(catalogue: Catalogue, notAsked: ReadonlySet<string> | undefined, data: Record<string, unknown>): ExtractedValue[] {
+  if (!notAsked || notAsked.size === 0) return [];
+  const answered = new Set<string>();
+  for (const v of extractValues(catalogue, data)) answered.add(catalogue.questions.find((q) => q.variables.some((x) => x.key === v.variable))?.name ?? '');
+  for (const t of extractOpenTexts(catalogue, data)) answered.add(catalogue.questions.find((q) => q.variables.some((x) => x.key === t.variable))?.name ?? '');
+  return catalogue.questions.filter((q) => notAsked.has(q.name) && !answered.has(q.name)).map((q) => ({ variable: NOT_ASKED_VARIABLE, value: q.name }));
+}
+
 /** The countable values of one response: one entry per answered non-text variable. */
 export function extractValues(catalogue: Catalogue, data: Record<string, unknown>): ExtractedValue[] {
   const result: ExtractedValue[] = [];

@@ -3,12 +3,13 @@
 // never asked, so its empty answer is "nicht gefragt", not "ohne Antwort". Used by the counts
 // (reports) and by exports alike.
 //
-// Two ways, the same verdicts: the compiled plan (surveys/compiled, plain functions, fast) where
-// the survey compiles, otherwise survey-core itself with a fresh Model holding the answers.
-// test/surveys/asked.test.ts checks the plan against survey-core on generated surveys.
+// Two ways, the same verdicts: the compiled plan (surveys/compiled, plain functions, ~5 µs a
+// response) where the survey compiles, otherwise survey-core itself, one Model holding the
+// answers. test/surveys/asked.test.ts checks both against a fresh survey-core Model per response
+// on generated surveys.
 import { Model } from 'survey-core';
 import { buildPlan, type Plan } from './compiled/plan.ts';
-import { settle } from './compiled/run.ts';
+import { evaluate, withExpressionValues } from './compiled/run.ts';
 import { isPlainObject } from './validate.ts';
 
 export type Answers = Record<string, unknown>;
@@ -17,20 +18,45 @@ export type NotAsked = (data: Answers) => Set<string>;
 
 /** survey-core's verdict: a fresh Model with the answers; a question counts with its page and panels. */
 export function notAskedByModel(json: unknown): NotAsked {
-  return (data) => {
-    const model = new Model(json);
-    model.data = data;
-    const out = new Set<string>();
-    for (const q of model.getAllQuestions(false, false, false)) {
-      if (!q.isVisible || !q.isParentVisible) out.add(q.name);
-    }
-    return out;
-  };
+  return (data) => notAskedIn(new Model(json), data);
 }
 
+function notAskedIn(model: Model, data: Answers): Set<string> {
+  model.data = data;
+  const out = new Set<string>();
+  for (const q of model.getAllQuestions(false, false, false)) {
+    if (!q.isVisible || !q.isParentVisible) out.add(q.name);
+  }
+  return out;
+}
+
+/**
+ * The same with one Model per survey, its answers replaced each time (a fresh Model costs ~10×
+ * more; an export of 100,000 responses would take hours). Checked against fresh Models in
+ * test/surveys/asked.test.ts.
+ */
+export function notAskedByReusedModel(json: unknown): NotAsked {
+  const model = new Model(json);
+  return (data) => notAskedIn(model, data);
+}
+
+const MAX_EXPRESSION_ROUNDS = 10;
+
+/**
+ * The compiled plan on stored answers: those are settled already (hidden answers stripped,
+ * visible expression values kept), so visibility is evaluated directly, with expression values
+ * recomputed until which expressions are enabled settles, as surveys/compiled/run.ts does.
+ */
 function byPlan(plan: Plan): NotAsked {
+  const expressions = plan.questions.some((q) => q.expression);
   return (data) => {
-    const { state } = settle(plan, data);
+    let state = evaluate(plan, data);
+    for (let round = 0; expressions && round < MAX_EXPRESSION_ROUNDS; round++) {
+      const next = evaluate(plan, withExpressionValues(plan, data, state.enabled));
+      const settled = next.enabled.every((e, i) => e === state.enabled[i]) && next.visible.every((v, i) => v === state.visible[i]);
+      state = next;
+      if (settled) break;
+    }
     const out = new Set<string>();
     plan.questions.forEach((q, i) => {
       if (!state.visible[i]) out.add(q.name);
@@ -49,7 +75,7 @@ export function notAskedFor(json: unknown): NotAsked {
   const en = new Model(json);
   en.locale = 'en';
   const plan = buildPlan(json, { de, en });
-  return typeof plan === 'string' ? notAskedByModel(json) : byPlan(plan);
+  return typeof plan === 'string' ? notAskedByReusedModel(json) : byPlan(plan);
 }
 
 /** Does anything in the definition show or hide depending on answers (or hide statically)? */

@@ -51,8 +51,8 @@ export function wrap(text: string, width = 70): string[] {
 }
 
 const WORDS = {
-  de: { n: 'n', noAnswer: 'ohne Antwort', answered: 'gültige Antworten', hidden: 'Nicht gezeigt', all: 'alle Angaben' },
-  en: { n: 'n', noAnswer: 'no answer', answered: 'valid answers', hidden: 'Not shown', all: 'all figures' },
+  de: { n: 'n', noAnswer: 'ohne Antwort', notAsked: 'nicht gefragt', answered: 'gültige Antworten', hidden: 'Nicht gezeigt', all: 'alle Angaben' },
+  en: { n: 'n', noAnswer: 'no answer', notAsked: 'not asked', answered: 'valid answers', hidden: 'Not shown', all: 'all figures' },
 } as const;
 
 export function words(locale: Locale) {
@@ -60,11 +60,14 @@ export function words(locale: Locale) {
 }
 
 /** "n = 142 gültige Antworten (8 ohne Antwort)"; a suppressed n is given in words. */
-export function baseLine(q: Pick<QuestionResult, 'n' | 'noAnswer'>, ctx: ChartContext): string {
+export function baseLine(q: Pick<QuestionResult, 'n' | 'noAnswer' | 'notAsked'>, ctx: ChartContext): string {
   const w = words(ctx.locale);
   const n = isHidden(q.n) ? tr(ctx.notice, ctx.locale) : `${formatNumber(q.n, ctx.locale)} ${w.answered}`;
-  const none = typeof q.noAnswer === 'number' && q.noAnswer > 0 ? ` (${formatNumber(q.noAnswer, ctx.locale)} ${w.noAnswer})` : '';
-  return `${w.n} = ${n}${none}`;
+  const parts: string[] = [];
+  if (typeof q.noAnswer === 'number' && q.noAnswer > 0) parts.push(`${formatNumber(q.noAnswer, ctx.locale)} ${w.noAnswer}`);
+  // never asked (a condition hid the question) is not "no answer"
+  if (typeof q.notAsked === 'number' && q.notAsked > 0) parts.push(`${formatNumber(q.notAsked, ctx.locale)} ${w.notAsked}`);
+  return `${w.n} = ${n}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 
 /** "Nicht gezeigt: »Sonstiges«, »Keine« – weniger als 5 Antworten" (empty when nothing is hidden). */
@@ -75,7 +78,7 @@ export function hiddenLine(labels: string[], ctx: ChartContext): string[] {
 }
 
 export interface Frame {
-  q: Pick<QuestionResult, 'title' | 'n' | 'noAnswer'>;
+  q: Pick<QuestionResult, 'title' | 'n' | 'noAnswer' | 'notAsked'>;
   view: View;
   /** Footnote lines: hidden cells in words, reading notes, tests. */
   footnote: string[];

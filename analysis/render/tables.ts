@@ -19,13 +19,13 @@ const W = {
     answer: 'Antwort', count: 'Anzahl', percent: 'Prozent', ci: '95-%-KI (Wilson)', n: 'n', row: 'Zeile', group: 'Gruppe',
     item: 'Eintrag', meanRank: 'Mittlerer Rang', first: 'Anteil auf Platz 1 (%)', stat: 'Kennwert', value: 'Wert',
     median: 'Median', mean: 'Mittelwert', sd: 'Standardabweichung', top2: 'Top-2-Box (%)', q1: '1. Quartil', q3: '3. Quartil',
-    min: 'Minimum', max: 'Maximum', noAnswer: 'ohne Antwort', texts: 'Offene Antworten', all: 'Alle', segments: 'Gruppenvergleich',
+    min: 'Minimum', max: 'Maximum', noAnswer: 'ohne Antwort', notAsked: 'nicht gefragt', texts: 'Offene Antworten', all: 'Alle', segments: 'Gruppenvergleich',
   },
   en: {
     answer: 'Answer', count: 'Count', percent: 'Percent', ci: '95 % CI (Wilson)', n: 'n', row: 'Row', group: 'Group',
     item: 'Item', meanRank: 'Mean rank', first: 'Share ranked first (%)', stat: 'Statistic', value: 'Value',
     median: 'Median', mean: 'Mean', sd: 'Standard deviation', top2: 'Top-2 box (%)', q1: '1st quartile', q3: '3rd quartile',
-    min: 'Minimum', max: 'Maximum', noAnswer: 'no answer', texts: 'Open answers', all: 'All', segments: 'Group comparison',
+    min: 'Minimum', max: 'Maximum', noAnswer: 'no answer', notAsked: 'not asked', texts: 'Open answers', all: 'All', segments: 'Group comparison',
   },
 } as const;
 
@@ -42,10 +42,12 @@ function fig(f: Figure | undefined, notice: string, digits = 0, unit?: '%'): Cel
   return { value: f, digits, unit };
 }
 
-function base(q: Pick<QuestionResult, 'n' | 'noAnswer'>, locale: Locale, notice: string): string {
+function base(q: Pick<QuestionResult, 'n' | 'noAnswer' | 'notAsked'>, locale: Locale, notice: string): string {
   const n = hiddenFig(q.n) ? notice : String(q.n);
   const none = typeof q.noAnswer === 'number' ? `, ${W[locale].noAnswer}: ${q.noAnswer}` : hiddenFig(q.noAnswer) ? `, ${W[locale].noAnswer}: ${notice}` : '';
-  return `n = ${n}${none}`;
+  // respondents a condition never showed the question to, apart from those who skipped it
+  const skipped = typeof q.notAsked === 'number' ? `, ${W[locale].notAsked}: ${q.notAsked}` : hiddenFig(q.notAsked) ? `, ${W[locale].notAsked}: ${notice}` : '';
+  return `n = ${n}${none}${skipped}`;
 }
 
 function ordinalRows(o: OrdinalStats | Suppressed | undefined, locale: Locale, notice: string): Cell[][] {

@@ -132,9 +132,12 @@ export interface QuestionResult {
   title: LocalizedText;
   /** Valid answers. */
   n: Figure;
-  /** Complete responses in scope; `noAnswer` = base − n. */
+  /** Complete responses in scope; `noAnswer` = base − n − notAsked. */
   base: number;
+  /** Asked (shown the question) but gave no answer. */
   noAnswer: Figure;
+  /** Never asked: a condition (visibleIf of the question, its panel or page) hid it. Absent when 0. */
+  notAsked?: Figure;
   /** The whole question is hidden (fewer than minGroupSize answers). */
   suppressed: boolean;
   /** Choice-like questions: value → count. */

@@ -15,21 +15,23 @@ export interface CodebookRow {
   type: string;
   level: string;
   values: string;
+  /** Why a cell can be empty: no answer, or not asked (and where to see which). */
+  missing: string;
 }
 
-export const CODEBOOK_HEADER: (keyof CodebookRow)[] = ['variable', 'key', 'version', 'question', 'label', 'measure', 'type', 'level', 'values'];
+export const CODEBOOK_HEADER: (keyof CodebookRow)[] = ['variable', 'key', 'version', 'question', 'label', 'measure', 'type', 'level', 'values', 'missing'];
 
 const NOTES: Record<'de' | 'en', string[]> = {
   de: [
     'Exporte wenden KEINE Unterdrückung kleiner Gruppen an: sie sind für die auswertende Person bestimmt. Berichte und Berichts-Downloads unterdrücken kleine Gruppen.',
-    'Fehlende Werte: in CSV, XLSX und JSON leer. In SPSS -99 = keine Antwort, -98 = in dieser Version nicht gefragt (beide als fehlend deklariert); Zahlenfragen: systemfehlend.',
-    'Mehrfachauswahl: je Auswahl eine Spalte mit 1 = gewählt, 0 = nicht gewählt (leer, wenn die Frage nicht beantwortet wurde). "Sonstiges"-Text in eigener Spalte.',
+    'Fehlende Werte: in CSV, XLSX und JSON leer (in R NA). Ob leer "keine Antwort" oder "nicht gefragt" heißt (eine Bedingung hat die Frage ausgeblendet oder die Version hatte sie nicht), sagt die Spalte <frage>_asked (1 = gefragt, 0 = nicht gefragt); die Spalte "missing" nennt sie. In SPSS -99 = keine Antwort, -98 = nicht gefragt (beide als fehlend deklariert und beschriftet); Zahlenfragen: systemfehlend.',
+    'Mehrfachauswahl: je Auswahl eine Spalte mit 1 = gewählt, 0 = nicht gewählt (leer, wenn die Frage nicht beantwortet wurde), auch für "Sonstiges" (<frage>_other_chosen). Der "Sonstiges"-Text steht in eigener Spalte.',
     'Wiederholte Zeilen (matrixdynamic, paneldynamic) stehen als Text, die Werte mit " | " getrennt.',
   ],
   en: [
     'Exports apply NO small-group suppression: they are meant for the researcher. Reports and report downloads do suppress small groups.',
-    'Missing values: empty in CSV, XLSX and JSON. In SPSS -99 = no answer, -98 = not asked in this version (both declared missing); numeric questions: system-missing.',
-    'Multiple choice: one column per choice with 1 = chosen, 0 = not chosen (empty if the question was not answered). "Other" text in its own column.',
+    'Missing values: empty in CSV, XLSX and JSON (NA in R). Whether empty means "no answer" or "not asked" (a condition hid the question, or its version lacked it) is in the column <question>_asked (1 = asked, 0 = not asked); the column "missing" names it. In SPSS -99 = no answer, -98 = not asked (both declared missing and labelled); numeric questions: system-missing.',
+    'Multiple choice: one column per choice with 1 = chosen, 0 = not chosen (empty if the question was not answered), "Other" too (<question>_other_chosen). The "Other" text is in its own column.',
     'Repeated rows (matrixdynamic, paneldynamic) are text, values separated by " | ".',
   ],
 };
@@ -43,11 +45,30 @@ function valuesText(values: { code: number | string; label: string }[]): string 
 }
 
 /** One row per column and version in which it exists; the codes are the merged ones. */
+const MISSING = {
+  de: { none: 'leer = keine Antwort', asked: (name: string) => `leer = keine Antwort bei ${name} = 1, nicht gefragt bei ${name} = 0`, sav: 'SPSS: -99 = keine Antwort, -98 = nicht gefragt' },
+  en: { none: 'empty = no answer', asked: (name: string) => `empty = no answer where ${name} = 1, not asked where ${name} = 0`, sav: 'SPSS: -99 = no answer, -98 = not asked' },
+};
+
+/** The codebook's "missing" column: what an empty cell means for this column. */
+function missingText(col: ExportColumn, askedColumn: string | undefined, locale: string): string {
+  if (col.meta || col.asked) return '';
+  const w = MISSING[locale === 'en' ? 'en' : 'de'];
+  const why = askedColumn ? w.asked(askedColumn) : w.none;
+  return col.type === 'numeric' && col.values.length > 0 ? `${why} (${w.sav})` : why;
+}
+
 export function codebookRows(columns: ExportColumn[], versions: VersionCatalogue[], locale: string): CodebookRow[] {
   const ascending = [...versions].sort((a, b) => a.version - b.version);
+  const askedColumn = new Map(columns.filter((c) => c.asked).map((c) => [c.question, c.name]));
   const rows: CodebookRow[] = [];
   for (const col of columns) {
-    const base = { variable: col.name, key: col.key, measure: col.measure, type: col.type, level: col.level };
+    const base = { variable: col.name, key: col.key, measure: col.measure, type: col.type, level: col.level, missing: missingText(col, askedColumn.get(col.question), locale) };
+    if (col.asked) {
+      const values = col.values.map((c) => ({ code: c.code, label: text(c.label, locale) }));
+      rows.push({ ...base, version: locale === 'en' ? 'all' : 'alle', question: text(col.questionTitle, locale), label: text(col.label, locale), values: valuesText(values) });
+      continue;
+    }
     if (col.meta) {
       rows.push({ ...base, version: locale === 'en' ? 'all' : 'alle', question: '', label: text(col.label, locale), values: '' });
       continue;

@@ -9,11 +9,15 @@
 //  - they start with a letter (else `v_` is put in front), are at most 64 bytes, are no SPSS
 //    reserved word, and are unique ignoring case (a later duplicate gets `_2`, `_3`, …);
 //  - the metadata columns come first and keep their names: response_id, version, segment,
-//    link_label, status, completed_on.
+//    link_label, status, completed_on;
+//  - a question that some respondents were not asked (a condition hides it, or a version lacks
+//    it) gets `<question>_asked` after its columns: 1 = asked, 0 = not asked. An empty cell is
+//    "no answer" where it is 1 and "not asked" where it is 0 (in SPSS: -99 and -98).
 // Value codes: choices whose stored values are all numbers keep them (a rating 1–5 stays 1–5);
 // booleans become 1 = true, 0 = false; other choices are numbered 1, 2, … in the order they
 // first appeared across versions (oldest first), so a new version never changes an old code.
 import { extractOpenTexts, extractValues } from '../../analysis/extract.ts';
+import { mayBeSkipped, notAskedFor } from '../../surveys/asked.ts';
 import type { Catalogue, Choice, LocalizedText, Measure } from '../../surveys/types.ts';
 
 export type ColumnType = 'numeric' | 'string';
@@ -43,15 +47,19 @@ export interface ExportColumn {
   versions: number[];
   /** Pooled variables (matrixdynamic, paneldynamic) can hold several values: joined with ` | `. */
   pooled: boolean;
+  /** The `<question>_asked` column (1 = asked, 0 = not asked) of `question`. */
+  asked?: boolean;
 }
 
 export interface VersionCatalogue {
   id: number;
   version: number;
   catalogue: Catalogue;
+  /** The SurveyJS definition, which says who was asked what (surveys/asked.ts). */
+  definition?: unknown;
 }
 
-/** A cell: a number, a string, no answer (null) or "this version did not ask it". */
+/** A cell: a number, a string, no answer (null) or "not asked" (a condition hid it, or the version lacks it). */
 export const NOT_ASKED = Symbol('not asked');
 export type Cell = number | string | null | typeof NOT_ASKED;
 
@@ -173,7 +181,12 @@ export function exportColumns(versions: VersionCatalogue[]): ExportColumn[] {
       }
     }
   }
-  for (const col of byKey.values()) {
+  // questions some respondents were not asked: conditional in a version, or missing from one
+  const skippable = new Set<string>();
+  for (const v of ascending) for (const name of mayBeSkipped(v.definition)) skippable.add(name);
+  const all = ascending.map((v) => v.version);
+  const cols = [...byKey.values()];
+  cols.forEach((col, i) => {
     const { choices, ...rest } = col;
     const numeric = rest.measure !== 'text' && !rest.pooled;
     columns.push({
@@ -183,14 +196,42 @@ export function exportColumns(versions: VersionCatalogue[]): ExportColumn[] {
       level: numeric && rest.measure !== 'meta' ? levelOf(rest.measure) : 'nominal',
       values: numeric && rest.measure !== 'scale' && rest.measure !== 'rank' ? codes(choices) : [],
     });
-  }
+    const last = cols[i + 1]?.question !== col.question;
+    const versions = new Set(cols.filter((c) => c.question === col.question).flatMap((c) => c.versions));
+    if (last && (skippable.has(col.question) || versions.size < all.length)) {
+      columns.push({
+        name: uniqueName(`${safeName(col.question).slice(0, 58)}_asked`, taken),
+        key: `${col.question}._asked`,
+        meta: false,
+        type: 'numeric',
+        measure: 'nominal',
+        level: 'nominal',
+        label: { de: `${text(col.questionTitle, 'de')}: gefragt?`, en: `${text(col.questionTitle, 'en')}: asked?` },
+        question: col.question,
+        questionTitle: col.questionTitle,
+        values: ASKED_VALUES,
+        versions: all,
+        pooled: false,
+        asked: true,
+      });
+    }
+  });
   return columns;
 }
+
+const ASKED_VALUES: ValueCode[] = [
+  { code: 1, value: '1', label: { de: 'gefragt', en: 'asked' } },
+  { code: 0, value: '0', label: { de: 'nicht gefragt', en: 'not asked' } },
+];
 
 export type Labels = 'codes' | 'text';
 
 /** Builds one row's cells from a response; `asked` tells which keys its version has. */
-export function rowCells(columns: ExportColumn[], versions: Map<number, VersionCatalogue & { keys: Set<string> }>, r: ResponseRecord): Cell[] {
+export function rowCells(
+  columns: ExportColumn[],
+  versions: Map<number, VersionCatalogue & { keys: Set<string>; questions: Set<string>; notAsked: (data: Record<string, unknown>) => Set<string> }>,
+  r: ResponseRecord,
+): Cell[] {
   const version = versions.get(r.versionId);
   if (!version) throw new Error(`version ${r.versionId} of response ${r.id} missing`);
   const found = new Map<string, string[]>();
@@ -201,9 +242,14 @@ export function rowCells(columns: ExportColumn[], versions: Map<number, VersionC
   };
   for (const v of extractValues(version.catalogue, r.data)) add(v.variable, v.value);
   for (const t of extractOpenTexts(version.catalogue, r.data)) add(t.variable, t.text);
+  // a stored answer is always exported, even where the condition now says hidden (data stored
+  // before validation, or imported): nothing is lost, and its question counts as asked
+  const skipped = version.notAsked(r.data);
+  for (const col of columns) if (skipped.has(col.question) && found.has(col.key)) skipped.delete(col.question);
   return columns.map((col): Cell => {
     if (col.meta) return metaCell(col.key, version.version, r);
-    if (!version.keys.has(col.key)) return NOT_ASKED;
+    if (col.asked) return version.questions.has(col.question) && !skipped.has(col.question) ? 1 : 0;
+    if (!version.keys.has(col.key) || skipped.has(col.question)) return NOT_ASKED;
     const list = found.get(col.key);
     if (!list || list.length === 0) return null;
     if (col.type === 'string') return list.join(' | ');
@@ -231,9 +277,19 @@ function metaCell(key: string, version: number, r: ResponseRecord): Cell {
   }
 }
 
-/** The index the row builder needs: versions by id, with the keys each version asks. */
+/** The index the row builder needs: versions by id, with the keys and questions each version has and who it asked. */
 export function versionIndex(versions: VersionCatalogue[]) {
-  return new Map(versions.map((v) => [v.id, { ...v, keys: new Set(v.catalogue.questions.flatMap((q) => q.variables.map((x) => x.key))) }]));
+  return new Map(
+    versions.map((v) => [
+      v.id,
+      {
+        ...v,
+        keys: new Set(v.catalogue.questions.flatMap((q) => q.variables.map((x) => x.key))),
+        questions: new Set(v.catalogue.questions.map((q) => q.name)),
+        notAsked: v.definition === undefined ? () => new Set<string>() : notAskedFor(v.definition),
+      },
+    ]),
+  );
 }
 
 /** The label of a coded cell in `locale` (German if missing), or the cell itself. */

@@ -70,7 +70,7 @@ export async function writeCsv(out: Writable, columns: ExportColumn[], rows: Asy
 export function codebookCsv(rows: CodebookRow[], locale: 'de' | 'en'): string {
   const sep = locale === 'de' ? ';' : ',';
   const lines = [csvLine(CODEBOOK_HEADER, sep)];
-  for (const note of codebookNotes(locale)) lines.push(csvLine(['#', '', '', safeText(note), '', '', '', '', ''], sep));
+  for (const note of codebookNotes(locale)) lines.push(csvLine(['#', '', '', safeText(note), ...CODEBOOK_HEADER.slice(4).map(() => '')], sep));
   for (const row of rows) lines.push(csvLine(CODEBOOK_HEADER.map((k) => safeText(row[k])), sep));
   return BOM + lines.join('');
 }

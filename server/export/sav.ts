@@ -1,8 +1,8 @@
 // SPSS system file (.sav) writer, after the format as PSPP documents it ("System File Format"):
 // little-endian, bytecode-compressed, UTF-8 (character code 65001 and encoding record 7.20).
 // Written: variable labels, value labels (≤120 bytes each), measurement level (record 7.11),
-// long variable names (7.13), and user-missing values -99 "keine Antwort" and -98 "in dieser
-// Version nicht gefragt" for coded variables. Strings are at most 255 bytes (cut on a character
+// long variable names (7.13), and user-missing values -99 "keine Antwort" and -98 "nicht
+// gefragt" (a condition hid the question, or its version lacked it) for coded variables. Strings are at most 255 bytes (cut on a character
 // boundary). The header states the case count the caller fixed before streaming (R's
 // foreign::read.spss refuses -1, "unknown").
 // No maintained npm package writes these features, hence this small writer.
@@ -18,8 +18,8 @@ const FMT_F = 5;
 const FMT_A = 1;
 const MEASURE = { nominal: 1, ordinal: 2, scale: 3 } as const;
 const MISSING_LABELS = {
-  de: { [NO_ANSWER]: 'keine Antwort', [NOT_ASKED_CODE]: 'in dieser Version nicht gefragt' },
-  en: { [NO_ANSWER]: 'no answer', [NOT_ASKED_CODE]: 'not asked in this version' },
+  de: { [NO_ANSWER]: 'keine Antwort', [NOT_ASKED_CODE]: 'nicht gefragt (Bedingung oder Version)' },
+  en: { [NO_ANSWER]: 'no answer', [NOT_ASKED_CODE]: 'not asked (condition or version)' },
 };
 
 /** Grows a little-endian byte buffer. */

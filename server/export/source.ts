@@ -12,7 +12,7 @@ const statuses = (status: StatusFilter): ('complete' | 'partial')[] => (status =
 
 export async function surveyVersionCatalogues(db: Db, surveyId: number): Promise<VersionCatalogue[]> {
   const rows = await db
-    .select({ id: surveyVersions.id, version: surveyVersions.version, catalogue: surveyVersions.catalogue })
+    .select({ id: surveyVersions.id, version: surveyVersions.version, catalogue: surveyVersions.catalogue, definition: surveyVersions.definition })
     .from(surveyVersions)
     .where(eq(surveyVersions.surveyId, surveyId))
     .orderBy(asc(surveyVersions.version));

@@ -3,7 +3,8 @@
 // batches, by a background worker every second and by every report read before it reads, so
 // reports stay exact while concurrent submissions never queue on the same count rows.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { extractOpenTexts, extractValues } from '../../analysis/extract.ts';
+import { extractOpenTexts, extractValues, notAskedValues } from '../../analysis/extract.ts';
+import { type NotAsked, notAskedFor } from '../../surveys/asked.ts';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
 import { answerCounts, openTexts, responses, surveyVersions } from '../db/schema.ts';
@@ -19,6 +20,8 @@ export interface Contribution {
   responseId: string;
   catalogue: Catalogue;
   data: Record<string, unknown>;
+  /** Questions the respondent was not asked (surveys/asked.ts), counted under `_skip`. */
+  notAsked?: ReadonlySet<string>;
 }
 
 const ROWS_PER_STATEMENT = 5000;
@@ -27,7 +30,7 @@ const ROWS_PER_STATEMENT = 5000;
 export async function applyCounts(tx: Tx, contributions: readonly Contribution[], sign: 1 | -1): Promise<void> {
   const tally = new Map<string, { surveyId: number; linkId: number; variable: string; value: string; n: number }>();
   for (const c of contributions) {
-    for (const v of [{ variable: BASE_VARIABLE, value: '1' }, ...extractValues(c.catalogue, c.data)]) {
+    for (const v of [{ variable: BASE_VARIABLE, value: '1' }, ...extractValues(c.catalogue, c.data), ...notAskedValues(c.catalogue, c.notAsked, c.data)]) {
       const key = `${c.surveyId}\u0000${c.linkId}\u0000${v.variable}\u0000${v.value}`;
       const entry = tally.get(key) ?? { surveyId: c.surveyId, linkId: c.linkId, variable: v.variable, value: v.value, n: 0 };
       entry.n += sign;
@@ -69,6 +72,7 @@ export const FOLD_LOCK = 7240002;
 export async function foldPending(db: Db, options: { surveyId?: number; batch?: number; maxBatches?: number } = {}): Promise<number> {
   const batch = options.batch ?? 2000;
   const catalogues = new Map<number, Catalogue>();
+  const askers = new Map<number, NotAsked>();
   let total = 0;
   for (let round = 0; round < (options.maxBatches ?? 1000); round++) {
     const folded = await db.transaction(async (tx) => {
@@ -83,12 +87,25 @@ export async function foldPending(db: Db, options: { surveyId?: number; batch?: 
       if (pending.length === 0) return 0;
       const missing = [...new Set(pending.map((p) => p.versionId))].filter((v) => !catalogues.has(v));
       if (missing.length) {
-        const rows = await tx.select({ id: surveyVersions.id, catalogue: surveyVersions.catalogue }).from(surveyVersions).where(inArray(surveyVersions.id, missing));
-        for (const r of rows) catalogues.set(r.id, r.catalogue as Catalogue);
+        const rows = await tx
+          .select({ id: surveyVersions.id, catalogue: surveyVersions.catalogue, definition: surveyVersions.definition })
+          .from(surveyVersions)
+          .where(inArray(surveyVersions.id, missing));
+        for (const r of rows) {
+          catalogues.set(r.id, r.catalogue as Catalogue);
+          askers.set(r.id, notAskedFor(r.definition));
+        }
       }
       await applyCounts(
         tx,
-        pending.map((p) => ({ surveyId: p.surveyId, linkId: p.linkId, responseId: p.id, catalogue: catalogues.get(p.versionId) as Catalogue, data: p.data as Record<string, unknown> })),
+        pending.map((p) => ({
+          surveyId: p.surveyId,
+          linkId: p.linkId,
+          responseId: p.id,
+          catalogue: catalogues.get(p.versionId) as Catalogue,
+          data: p.data as Record<string, unknown>,
+          notAsked: (askers.get(p.versionId) as NotAsked)(p.data as Record<string, unknown>),
+        })),
         1,
       );
       await tx.update(responses).set({ counted: true }).where(inArray(responses.id, pending.map((p) => p.id)));

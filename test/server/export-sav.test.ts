@@ -106,7 +106,7 @@ t.test('PSPP shows the variable labels, value labels, measurement levels and mis
   t.match(line('kanaele_web'), /Nominal/);
   t.match(line('anregungen'), /A255/);
   for (const choice of org?.choices ?? []) if (choice.value !== 'other') t.ok(output.includes(choice.label.de), `value label ${choice.label.de}`);
-  t.match(output, /in dieser Version nicht gefragt/);
+  t.match(output, /nicht gefragt \(Bedingung oder Version\)/);
   t.match(output, /nicht gewählt/);
 });
 

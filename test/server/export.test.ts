@@ -66,14 +66,17 @@ t.test(`befund export writes a German CSV that R's read.csv2 reads with the righ
   t.match(r.stdout, /4 Antworten/);
   const bytes = fs.readFileSync(file);
   t.same([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
-  t.match(bytes.toString('utf8').split('\r\n')[0], /^\uFEFFresponse_id;version;segment;link_label;status;completed_on;org;why;/);
+  t.match(bytes.toString('utf8').split('\r\n')[0], /^\uFEFFresponse_id;version;segment;link_label;status;completed_on;org;why;why_asked;/);
   const d = readWithR(file, 'read.csv2');
-  t.same(Object.keys(d), ['response_id', 'version', 'segment', 'link_label', 'status', 'completed_on', 'org', 'why', 'channels_web', 'channels_news', 'channels_other', 'satisfaction', 'mitarbeiter']);
+  t.same(Object.keys(d), ['response_id', 'version', 'segment', 'link_label', 'status', 'completed_on', 'org', 'why', 'why_asked', 'channels_web', 'channels_news', 'channels_other_chosen', 'channels_other', 'satisfaction', 'mitarbeiter', 'mitarbeiter_asked']);
   t.same(d.version, ['integer', '1', '1', '1', '2']);
   t.same(d.status, ['character', 'complete', 'complete', 'partial', 'complete']);
   t.same(d.org, ['integer', '1', '2', '1', '3'], 'choices coded 1, 2 and the new one 3');
   t.same(d.channels_web, ['integer', '1', '0', 'NA', 'NA'], 'checkbox choices split, empty when unanswered');
   t.same(d.channels_news, ['integer', '0', '1', 'NA', 'NA']);
+  t.same(d.channels_other_chosen, ['integer', '1', '0', 'NA', 'NA'], '"other" chosen as 0/1 like every choice');
+  t.same(d.why_asked, ['integer', '1', '0', '1', '1'], 'why is asked only after "Kammer"; a stored answer counts as asked');
+  t.same(d.mitarbeiter_asked, ['integer', '0', '0', '0', '1'], 'version 1 did not ask mitarbeiter');
   t.same(d.satisfaction, ['integer', '4', '2', 'NA', '5']);
   t.same(d.mitarbeiter, ['numeric', 'NA', 'NA', 'NA', '2.5'], 'decimal comma read as a number');
   t.same(d.why, ['character', "'=1+1", 'NA', 'NA', "'-Hinweis"], 'formulas neutralised');
@@ -85,8 +88,9 @@ t.test('the codebook lies beside the data, per version, and says that no small g
   t.ok(fs.existsSync(file));
   const text = fs.readFileSync(file, 'utf8');
   t.match(text, /KEINE Unterdrückung kleiner Gruppen/);
-  t.match(text, /\norg;org;1;Organisation;Organisation;nominal;numeric;nominal;1 = Kammer \| 2 = Verband\r\n/);
-  t.match(text, /\norg;org;2;Organisation;Organisation;nominal;numeric;nominal;1 = Kammer \| 2 = Verband \| 3 = Forschung\r\n/);
+  t.match(text, /\norg;org;1;Organisation;Organisation;nominal;numeric;nominal;1 = Kammer \| 2 = Verband;leer = keine Antwort \(SPSS: -99 = keine Antwort, -98 = nicht gefragt\)\r\n/);
+  t.match(text, /\norg;org;2;Organisation;Organisation;nominal;numeric;nominal;1 = Kammer \| 2 = Verband \| 3 = Forschung;leer = keine Antwort/);
+  t.match(text, /\nmitarbeiter;mitarbeiter;2;Mitarbeitende;.*;leer = keine Antwort bei mitarbeiter_asked = 1, nicht gefragt bei mitarbeiter_asked = 0\r\n/, 'the missing column names the _asked column');
   t.match(text, /\nmitarbeiter;mitarbeiter;2;Mitarbeitende;/);
   t.notMatch(text, /\nmitarbeiter;mitarbeiter;1;/, 'no row for a version without the question');
   t.equal(codebook.statusCode, 200);
@@ -98,11 +102,12 @@ t.test('--labels text with --locale en gives comma-separated labels in English',
   t.match(english.headers['content-disposition'], /klein\.csv/);
   const file = path.join(dir, 'english.csv');
   fs.writeFileSync(file, english.rawPayload);
-  t.equal(english.body.split('\r\n')[0], '\uFEFFresponse_id,version,segment,link_label,status,completed_on,org,why,channels_web,channels_news,channels_other,satisfaction,mitarbeiter');
+  t.equal(english.body.split('\r\n')[0], '\uFEFFresponse_id,version,segment,link_label,status,completed_on,org,why,why_asked,channels_web,channels_news,channels_other_chosen,channels_other,satisfaction,mitarbeiter,mitarbeiter_asked');
   const d = readWithR(file, 'read.csv');
   t.same(d.org, ['character', 'Chamber', 'Association', 'Chamber', 'Research']);
   t.same(d.channels_web, ['character', 'chosen', 'not chosen', 'NA', 'NA']);
   t.same(d.mitarbeiter, ['numeric', 'NA', 'NA', 'NA', '2.5']);
+  t.same(d.mitarbeiter_asked, ['character', 'not asked', 'not asked', 'not asked', 'asked']);
 });
 
 t.test('befund export is audited and explains a wrong call in one sentence', async (t) => {
@@ -120,6 +125,6 @@ t.test('befund export is audited and explains a wrong call in one sentence', asy
   const entries = await recentAudit(reopened.db);
   const exported = entries.filter((e) => e.action === 'export');
   t.equal(exported.length, 2, 'one entry for the route, one for the command');
-  t.same(exported[0].details, { format: 'csv', labels: 'codes', status: 'all', rows: 4, columns: 13 });
+  t.same(exported[0].details, { format: 'csv', labels: 'codes', status: 'all', rows: 4, columns: 16 });
   t.notMatch(JSON.stringify(entries), /laut|Hinweis/, 'no answers in the audit log');
 });

@@ -2,7 +2,7 @@
 // Model with the answers) on hand-made cases, and the compiled plan against survey-core on
 // generated surveys with conditions, with the answers as storage keeps them (validated).
 import t from 'tap';
-import { notAskedByModel, notAskedFor } from '../../surveys/asked.ts';
+import { notAskedByModel, notAskedByReusedModel, notAskedFor } from '../../surveys/asked.ts';
 import { createReferenceValidator } from '../../surveys/validate.ts';
 import { randomSurvey } from './generate/definitions.ts';
 import { answerStream } from './generate/answers.ts';
@@ -23,7 +23,7 @@ const json = {
 };
 
 t.test('a question hidden by its own condition, its panel’s or its page’s was not asked', async (t) => {
-  for (const notAsked of [notAskedFor(json), notAskedByModel(json)]) {
+  for (const notAsked of [notAskedFor(json), notAskedByModel(json), notAskedByReusedModel(json)]) {
     t.same([...notAsked({ arbeit: 'ja', kinder: 2 })].sort(), ['grund']);
     t.same([...notAsked({ arbeit: 'nein' })].sort(), ['stunden', 'zufrieden'], 'panel hidden: its question too');
     t.same([...notAsked({})].sort(), ['grund', 'stunden', 'zufrieden'], 'nothing answered: only unconditional questions were asked');
@@ -55,4 +55,24 @@ t.test('the compiled plan agrees with survey-core on generated surveys', async (
   }
   t.ok(cases >= 40, `${cases} stored answers compared`);
   t.ok(conditional >= 10, `${conditional} of them with a question not asked`);
+});
+
+t.test('one reused Model (for surveys that do not compile) agrees with a fresh Model per response', async (t) => {
+  let cases = 0;
+  for (let seed = 101; seed <= 106; seed++) {
+    const survey = randomSurvey(seed, 'any', 'small');
+    const reused = notAskedByReusedModel(survey);
+    const reference = notAskedByModel(survey);
+    const validator = createReferenceValidator(survey);
+    const next = answerStream(survey, seed);
+    for (let i = 0; i < 6; i++) {
+      const res = validator.validate(next(), { complete: false, locale: 'de' });
+      if (!res.ok) continue;
+      cases++;
+      const a = [...reused(res.data)].sort();
+      const b = [...reference(res.data)].sort();
+      if (JSON.stringify(a) !== JSON.stringify(b)) t.same(a, b, `seed ${seed}, answers ${JSON.stringify(res.data)}`);
+    }
+  }
+  t.ok(cases >= 10, `${cases} stored answers compared`);
 });

@@ -1,5 +1,6 @@
 // One catalogue question → its QuestionResult, by kind. Notes tell the reader how to read it.
 import type { CatalogueQuestion } from '../../../surveys/types.ts';
+import { NOT_ASKED_VARIABLE } from '../../extract.ts';
 import { type Figure, isSuppressed } from '../../suppress.ts';
 import { isHidden, labelOf, type ReportContext } from '../context.ts';
 import type { Comparison, QuestionKind, QuestionResult, RowResult } from '../model.ts';
@@ -26,10 +27,24 @@ const NOTES = {
   percent: { de: 'Prozent der gültigen Antworten; „keine Angabe“ wird getrennt gezählt.', en: 'Percent of valid answers; "no answer" is counted separately.' },
 };
 
-function noAnswerOf(base: number, n: Figure): Figure {
+/**
+ * "Ohne Antwort": respondents who were asked but gave no answer, base − n − not asked. Where the
+ * not-asked figure is hidden, so is this one (else it would give the hidden figure away).
+ */
+function noAnswerAfter(base: number, n: Figure, notAsked: Figure): Figure {
   if (isSuppressed(n)) return n;
-  // base and n are both shown, so their difference says nothing new
-  return Math.max(0, base - n);
+  if (isSuppressed(notAsked)) return notAsked;
+  // base, n and not asked are all shown, so their difference says nothing new
+  return Math.max(0, base - n - notAsked);
+}
+
+/**
+ * "Nicht gefragt": respondents a condition never showed the question to (counted under `_skip`
+ * at submission, surveys/asked.ts), protected like every count.
+ */
+function notAskedOf(ctx: ReportContext, q: CatalogueQuestion): Figure {
+  const pv = ctx.protectCounts(`${NOT_ASKED_VARIABLE}\u0000${q.name}`, (u) => ({ n: ctx.index.table(NOT_ASKED_VARIABLE, u)[q.name] ?? 0 }), ['n']);
+  return pv.figure(ctx.scope, 'n');
 }
 
 function segmentsOf(c: Comparison | undefined): Pick<QuestionResult, 'comparison' | 'bySegment' | 'test'> {
@@ -44,7 +59,9 @@ function segmentsOf(c: Comparison | undefined): Pick<QuestionResult, 'comparison
 /** `base` = complete responses in the report's scope. */
 export function buildQuestion(ctx: ReportContext, q: CatalogueQuestion, base: number): QuestionResult {
   const kind = kindOf(q);
-  const head = { name: q.name, type: q.type, kind, title: q.title, base };
+  const skipped = notAskedOf(ctx, q);
+  const head = { name: q.name, type: q.type, kind, title: q.title, base, ...(isSuppressed(skipped) || skipped > 0 ? { notAsked: skipped } : {}) };
+  const noAnswerOf = (b: number, n: Figure) => noAnswerAfter(b, n, skipped);
   const textVars = q.variables.filter((v) => v.measure === 'text').map((v) => v.key);
   const withTexts = (r: QuestionResult): QuestionResult => {
     if (kind !== 'text' && textVars.length > 0) r.texts = openTexts(ctx, textVars, q.name).texts;
