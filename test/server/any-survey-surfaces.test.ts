@@ -1,7 +1,8 @@
 // Issue 11, "done when": three surveys that have no marks and share no question names with the
 // demos each give three different, non-empty audience reports through every surface a user
 // meets — `befund analyze` (a real child process on the same database), the report API and the
-// server-rendered report pages. Responses are generated from each survey's own catalogue
+// server-rendered report pages — one of them with a survey's own profile uploaded through the
+// API. Responses are generated from each survey's own catalogue
 // (surveys/synthetic.ts, as `befund demo` does, with a lean per segment), validated and stored.
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +23,23 @@ const AUDIENCES = ['intermediary', 'sme', 'works_council'];
 const SEGMENTS = ['intermediary', 'sme', 'works_council'];
 const LEAN: Record<string, number> = { intermediary: 0.35, sme: -0.25, works_council: 0.05 };
 const PER_SURVEY = 120;
+/** A survey's own profile (uploaded through the API before the reports are read): every surface must use it. */
+const OWN = { fixture: 'survey-weiterbildung-betrieb', audience: 'works_council' };
+const ownProfile = {
+  audience: 'works_council',
+  title: { de: 'Weiterbildung aus Sicht der Arbeitnehmervertretung', en: 'Training from the employee representatives’ point of view' },
+  intro: { de: 'Was Beschäftigte für ihre Weiterbildung brauchen.', en: 'What employees need for their training.' },
+  segments: { include: ['works_council', 'sme'], compare: ['works_council', 'sme'] },
+  sections: [
+    { id: 'felder', title: { de: 'Dringende Felder', en: 'Urgent fields' }, questions: ['kompetenzfelder'] },
+    { id: 'huerden', title: { de: 'Was Weiterbildung erschwert', en: 'What makes training hard' }, match: { roles: ['barrier'] } },
+    { id: 'stimmen', title: { de: 'Anregungen', en: 'Suggestions' }, match: { roles: ['open suggestion'] } },
+  ],
+  keyFindings: [
+    { rule: 'top-rated', question: 'kompetenzfelder', count: 2 },
+    { rule: 'most-chosen', question: 'lernhuerden', count: 2 },
+  ],
+};
 
 // One database for the test process and the `befund` child processes: a PGlite folder (opened by
 // one process at a time) or a fresh PostgreSQL database.
@@ -66,6 +84,10 @@ const questionNames: Record<string, string[]> = {};
       stored++;
     }
     if (stored < PER_SURVEY) throw new Error(`${fixture}: only ${stored} generated responses passed the validator`);
+    if (fixture === OWN.fixture) {
+      const put = await app.inject({ method: 'PUT', url: `/api/v1/surveys/${fixture}/profiles`, headers, payload: { profiles: [ownProfile] } });
+      if (put.statusCode !== 200) throw new Error(`own profile refused: ${put.body}`);
+    }
     api[fixture] = {};
     pages[fixture] = {};
     for (const audience of AUDIENCES) {
@@ -120,6 +142,15 @@ for (const fixture of FIXTURES) {
         for (const s of fromCli.sections) t.ok(text.includes(s.title.de), `${audience} ${where}: section "${s.title.de}"`);
         for (const k of fromCli.summary) t.ok(text.includes(k.text.de), `${audience} ${where}: key finding "${k.text.de.slice(0, 60)}…"`);
       }
+    }
+    if (fixture === OWN.fixture) {
+      const r = cli[fixture][OWN.audience] as Report & { title: { de: string } };
+      t.equal(r.title.de, ownProfile.title.de, "befund analyze, the API and the page use the survey's own profile");
+      t.same(
+        r.sections.map((s) => s.id),
+        ['felder', 'huerden', 'stimmen'],
+      );
+      t.ok(pages[fixture][OWN.audience].includes(ownProfile.title.de), 'the report page too');
     }
     const shown = AUDIENCES.map((a) => shownOf(cli[fixture][a]).join(','));
     t.equal(new Set(shown).size, 3, 'the three audiences see three different sets of questions');
