@@ -57,20 +57,37 @@ function messages(err: unknown): string {
   return text;
 }
 
-main(process.argv.slice(2)).catch(async (err: unknown) => {
-  if (err instanceof ConfigError || err instanceof UserError) {
-    console.error(`befund: ${err.message}`);
-    process.exit(err instanceof UserError ? err.exitCode : 1);
-  }
-  const [{ isConnectionLoss }, { usedServer }] = await Promise.all([import('./db/outage.ts'), import('./db/embedded.ts')]);
-  if (usedServer() && (isConnectionLoss(err) || /Query read timeout/.test(messages(err)))) {
-    // The command worked through a running server (db/embedded.ts), which went away or froze.
-    console.error(
-      'befund: Die Verbindung zum Befund-Server ist abgebrochen oder er antwortet nicht mehr: prüfen Sie, ob er läuft, und starten Sie den Befehl noch einmal; was bis dahin gespeichert war, bleibt erhalten.\n' +
-        'befund: The connection to the Befund server was lost or it stopped answering: check that it runs and run the command again; what was stored until then is kept.',
-    );
-    process.exit(1);
-  }
-  console.error(err);
+// A command whose work waits on something that can never finish (a connection to a server that
+// died) would let Node exit 0 as if all went well: say so and fail instead.
+let finished = false;
+process.on('beforeExit', () => {
+  if (finished) return;
+  console.error(
+    'befund: Der Befehl wurde nicht zu Ende ausgeführt (eine Datenbankverbindung kam nicht zurück): starten Sie ihn noch einmal.\n' +
+      'befund: The command did not finish (a database connection never came back): run it again.',
+  );
   process.exit(1);
 });
+
+main(process.argv.slice(2))
+  .then(() => {
+    finished = true;
+  })
+  .catch(async (err: unknown) => {
+    finished = true;
+    if (err instanceof ConfigError || err instanceof UserError) {
+      console.error(`befund: ${err.message}`);
+      process.exit(err instanceof UserError ? err.exitCode : 1);
+    }
+    const [{ isConnectionLoss }, { usedServer }] = await Promise.all([import('./db/outage.ts'), import('./db/embedded.ts')]);
+    if (usedServer() && (isConnectionLoss(err) || /Query read timeout/.test(messages(err)))) {
+      // The command worked through a running server (db/embedded.ts), which went away or froze.
+      console.error(
+        'befund: Die Verbindung zum Befund-Server ist abgebrochen oder er antwortet nicht mehr: prüfen Sie, ob er läuft, und starten Sie den Befehl noch einmal; was bis dahin gespeichert war, bleibt erhalten.\n' +
+          'befund: The connection to the Befund server was lost or it stopped answering: check that it runs and run the command again; what was stored until then is kept.',
+      );
+      process.exit(1);
+    }
+    console.error(err);
+    process.exit(1);
+  });
