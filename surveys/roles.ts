@@ -157,7 +157,8 @@ export function ruleFits(rule: string, info: QuestionInfo): boolean {
     case 'top-box':
       return q.ordinal && q.variables.length === 1;
     case 'most-chosen':
-      return measures.has('nominal') || measures.has('binary');
+      // a yes/no question has no "most chosen" worth a sentence ("ja (53 %) und nein (47 %)")
+      return q.type !== 'boolean' && (measures.has('nominal') || measures.has('binary'));
     case 'top-ranked':
       return measures.has('rank');
     case 'largest-difference':
