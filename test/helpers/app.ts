@@ -42,6 +42,10 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Bu
     // between requests: load shedding would answer some of them 503 (under-pressure counts a
     // sampling second without any sample as an infinite delay). Off in test apps.
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    // For the same reason the health probe may wait 10 s: on a busy machine a 1 s probe declared
+    // a healthy database down and the route answered 503 (seen in the differential test).
+    // test/server/db-outage.test.ts tests the production default on a server of its own.
+    DB_HEALTH_TIMEOUT_MS: '10000',
     ...(fresh ? { DATABASE_URL: fresh.url } : {}),
     ...env,
   });
