@@ -46,7 +46,9 @@ const memory = () => {
 
 // ~90 s on two idle cores; allowed far longer, as other suites may share the cores.
 t.setTimeout(600_000);
-const { app, cleanup } = await buildTestApp();
+// The database probe may take up to 10 s here, not 1 s: on shared busy cores a slow probe would
+// make /healthz answer 503 "timeout", which is /healthz doing its job, not a fuzzed input's fault.
+const { app, cleanup } = await buildTestApp({ DB_HEALTH_TIMEOUT_MS: '10000' });
 t.teardown(cleanup);
 const routes = appRoutes(app);
 
@@ -220,6 +222,7 @@ t.test(`${RUNS} fuzzed requests over ${routes.length} routes: no 5xx, bounded me
   const spent = new Map<string, number>();
   let n = 0;
   let afterWarmUp = { rss: 0, heap: 0 };
+  let failure = '';
   const started = Date.now();
   const cpuStart = process.cpuUsage();
   try {
@@ -236,12 +239,15 @@ t.test(`${RUNS} fuzzed requests over ${routes.length} routes: no 5xx, bounded me
         if (n === WARM_UP) afterWarmUp = memory();
         // The fuzzer may revoke its own token, log out or end its session: start afresh.
         if (res.statusCode < 400 && (req.method === 'DELETE' || req.url.startsWith('/admin/logout') || req.url.includes('/revoke'))) creds = await credentials();
-        if (res.statusCode >= 500) throw new Error(`${req.method} ${req.url} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+        if (res.statusCode >= 500) {
+          failure = `${req.method} ${req.url} → ${res.statusCode} ${res.body.slice(0, 300)}`;
+          throw new Error(failure);
+        }
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
   } catch (err) {
-    t.fail(`a fuzzed request got a server error (replay with FUZZ_SEED=${SEED}): ${(err as Error).message}`);
+    t.fail(`a fuzzed request got a server error (replay with FUZZ_SEED=${SEED}): ${failure || (err as Error).message}`, { counterexample: (err as Error).message.slice(0, 2000) });
   }
   const end = memory();
   const growthMb = (end.rss - afterWarmUp.rss) / 2 ** 20;
