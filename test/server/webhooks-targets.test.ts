@@ -8,6 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import t from 'tap';
 import { loadConfig } from '../../server/config.ts';
 import { responses, webhookDeliveries } from '../../server/db/schema.ts';
+import { eraseResponse } from '../../server/repositories/responses.ts';
 import { deliverDue, isPrivateAddress, MAX_ATTEMPTS, purgeFailedDeliveries, setWebhook, webhookTargetProblem } from '../../server/repositories/webhooks.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { researcherHeaders, seedLink, seedSurvey } from '../helpers/fixtures.ts';
@@ -105,6 +106,18 @@ t.test('several deliveries are in flight at once, never more than the bound', as
   t.ok(maxInFlight <= 4, 'never more than the bound of 4');
   t.equal(await pending(), 0, 'every delivered row is deleted');
   delayMs = 0;
+});
+
+t.test('a delivery whose response was erased, or whose webhook was removed, is dropped without a POST', async (t) => {
+  await setWebhook(app.db, survey.surveyId, `http://127.0.0.1:${port}/hook`, 'test');
+  received = 0;
+  const erased = (await submit()).json().id as string;
+  t.ok(await eraseResponse(app.db, erased, 'test'));
+  await submit();
+  await setWebhook(app.db, survey.surveyId, null, 'test');
+  t.equal(await deliverDue(app.db, { allowPrivate: true, holdLock: app.dbKind === 'postgres' }), 0);
+  t.equal(received, 0, 'nothing was sent');
+  t.equal(await pending(), 0, 'and nothing is left to retry');
 });
 
 t.test('deliveries that gave up are deleted after the retention, counted from the completion day', async (t) => {
