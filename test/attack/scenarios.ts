@@ -43,7 +43,10 @@ export interface Scenario {
 
 export async function runScenario(app: FastifyInstance, name: string, plan: StudyPlan, o: RunOptions): Promise<Scenario> {
   const study = await createStudy(app, plan);
-  return { name, plan, posted: study.posted, summary: await runAttack(app, study, plan, o) };
+  const summary = await runAttack(app, study, plan, o);
+  const side = summary.side.reduce((a, f) => a + f.values, 0);
+  console.error(`  ${name}: ${study.posted} responses, ${summary.recovered.length} counts + ${side} other values recovered, ${summary.undecided} undecided, ${summary.seconds.toFixed(0)} s`);
+  return { name, plan, posted: study.posted, summary };
 }
 
 export async function randomScenarios(app: FastifyInstance, count: number, firstSeed: number, maxLabels: number, o: RunOptions): Promise<Scenario[]> {
@@ -82,6 +85,7 @@ export async function informationKept(app: FastifyInstance, scale = 1): Promise<
 export function describe(s: Scenario): (string | number)[] {
   const r = s.summary;
   const primary = r.recovered.filter((f) => f.primary).length;
+  const exact = r.recovered.filter((f) => f.bound && f.bound.outerLo === f.bound.outerHi).length;
   const side = new Map<string, number>();
   for (const f of r.side) side.set(f.attack, (side.get(f.attack) ?? 0) + f.values);
   return [
@@ -90,7 +94,7 @@ export function describe(s: Scenario): (string | number)[] {
     `${r.reports}/${r.reports + r.refused}`,
     r.published,
     r.protected,
-    `${r.recovered.length} (${primary} primary)`,
+    `${r.recovered.length} (${primary} primary, ${exact} exact)`,
     Object.entries(r.byClass)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ') || '–',
@@ -101,4 +105,4 @@ export function describe(s: Scenario): (string | number)[] {
   ];
 }
 
-export const HEADER = ['study', 'responses', 'reports (shown/asked)', 'figures published', 'protected', 'recovered (IP)', 'IP attack class', 'other values recovered', 'undecided', 'model errors', 'time'];
+export const HEADER = ['study', 'responses', 'reports (shown/asked)', 'figures published', 'protected', 'recovered (IP: width < k)', 'IP attack class', 'other values recovered', 'undecided', 'model errors', 'time'];

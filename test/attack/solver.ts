@@ -1,9 +1,17 @@
 // HiGHS (WASM) as a small integer-program wrapper: a model of integer columns and linear rows,
 // kept in memory while one objective after another is minimised and maximised.
-type HighsModule = Awaited<ReturnType<Awaited<typeof import('highs')>['default']>>;
+import type { Highs } from 'highs';
+
+type HighsModule = Highs;
+type Loader = () => Promise<Highs>;
 let loaded: Promise<HighsModule> | null = null;
 export function highs(): Promise<HighsModule> {
-  loaded ??= import('highs').then((m) => m.default());
+  // The package's types are read as CommonJS (module.exports.default), its ESM build exports the
+  // loader as default: take whichever is the function.
+  loaded ??= import('highs').then((m) => {
+    const d = (m as unknown as { default: Loader | { default: Loader } }).default;
+    return typeof d === 'function' ? d() : d.default();
+  });
   return loaded;
 }
 
