@@ -37,8 +37,10 @@ export interface FindingScope {
 
 /** "(Antworten der Betriebsräte)" / "(Antworten der Betriebsräte und KMU zusammengenommen)". */
 function whose(scope: FindingScope, locale: Locale): string {
+  // English group names run on in the sentence: "answers of works councils" (but "SMEs" stays)
+  const inSentence = (text: string) => (locale === 'en' && /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text);
   const names = list(
-    scope.groups.map((g) => label(g, locale)),
+    scope.groups.map((g) => inSentence(label(g, locale))),
     locale,
   );
   if (locale === 'en') return scope.kind === 'all' && scope.groups.length > 1 ? `answers of ${names} together` : `answers of ${names}`;
