@@ -10,7 +10,7 @@
 //    pooled over rows; paneldynamic likewise: one variable per inner question, key `q.inner`;
 //  - checkbox cells in a matrix become `q.row.col.choice` binaries (an extension of the keys);
 //  - file answers are catalogued as `text` (the file name), never analysed.
-import { Model, surveyLocalization } from 'survey-core';
+import { ConditionRunner, Model, surveyLocalization } from 'survey-core';
 import type { Question } from 'survey-core';
 import 'survey-core/i18n/german';
 import { parseMark } from './marks.ts';
@@ -32,11 +32,32 @@ const NO_VALUE = new Set(['html', 'image', 'panel', 'flowpanel']);
 export function buildCatalogue(json: unknown): Catalogue {
   const model = new Model(json);
   const locales = orderLocales(model.getUsedLocales());
-  const questions = model
-    .getAllQuestions(false, false, false)
-    .filter((q) => !NO_VALUE.has(q.getType()))
-    .map((q) => catalogueQuestion(q as AnyQ, locales));
+  const all = model.getAllQuestions(false, false, false).filter((q) => !NO_VALUE.has(q.getType()));
+  const questions = all.map((q) => catalogueQuestion(q as AnyQ, locales));
+  const byName = new Map(questions.map((q) => [q.name, q]));
+  all.forEach((q, i) => {
+    const reads = conditionReads(q as AnyQ);
+    if (reads === null) return;
+    questions[i].shownIf = [...reads].flatMap((name): Variable[] => {
+      const vars = byName.get(name)?.variables.filter((v) => v.measure !== 'text') ?? [];
+      return vars.length > 0 ? vars : [{ key: `?${name}`, question: name, measure: 'text', label: { de: name } }];
+    });
+  });
   return { locales, questions };
+}
+
+/** The names the visibility conditions of a question and its panels and page read; null when none can hide it. */
+function conditionReads(q: AnyQ): Set<string> | null {
+  let conditional = false;
+  const names = new Set<string>();
+  for (let e: AnyQ | null = q; e; e = e.parent as unknown as AnyQ | null) {
+    if (e.visible === false && !e.visibleIf) conditional = true;
+    if (!e.visibleIf) continue;
+    conditional = true;
+    // `{q.row}`, `{panel[0].q}`, `{q-Comment}` all read question q
+    for (const v of new ConditionRunner(String(e.visibleIf)).getVariables()) names.add(v.split(/[.[]/)[0].replace(/-Comment$/, ''));
+  }
+  return conditional ? names : null;
 }
 
 function orderLocales(used: string[]): string[] {

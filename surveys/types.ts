@@ -64,6 +64,13 @@ export const CatalogueQuestionSchema = z.object({
   variables: z.array(VariableSchema),
   /** For choice questions: survey-core's "none" item is shown (its value is among the choices). */
   hasNone: z.boolean().optional(),
+  /**
+   * Set where a condition can hide the question (its own visibleIf, its panel's or page's): the
+   * variables of the questions those conditions read, so a report can tell whether a "nicht
+   * gefragt" count would give a hidden figure away. A key starting with `?` names something that
+   * is no counted question (a calculated value, a text). Absent: the question is always asked.
+   */
+  shownIf: z.array(VariableSchema).optional(),
   /** The author's `befund` mark (role, audiences, short title), when the definition has a valid one. */
   befund: MarkSchema.optional(),
 });

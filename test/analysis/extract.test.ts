@@ -209,3 +209,18 @@ t.test('the checkbox "other" is a 0/1 variable labelled in each language; rating
   t.same(z?.[4], { de: 'sehr zufrieden', en: 'very satisfied' });
   t.same(built.questions[3].variables[0].values?.[0].label.de, 'schlecht', 'a rate value’s own text wins over the anchor');
 });
+
+t.test('a question a condition can hide records which questions the condition reads (shownIf)', async (t) => {
+  const { buildCatalogue } = await import('../../surveys/catalogue.ts');
+  const built = buildCatalogue({
+    pages: [
+      { name: 'p1', elements: [{ type: 'radiogroup', name: 'pflege', choices: ['ja', 'nein'] }, { type: 'rating', name: 'note', visibleIf: "{pflege} = 'ja'" }] },
+      { name: 'p2', visibleIf: '{summe} > 2', elements: [{ type: 'panel', name: 'pan', visibleIf: "{kanal.web} = 1", elements: [{ type: 'text', name: 'x' }] }] },
+      { name: 'p3', elements: [{ type: 'matrix', name: 'kanal', columns: [1, 2], rows: ['web'] }] },
+    ],
+  });
+  const q = (name: string) => built.questions.find((x) => x.name === name);
+  t.equal(q('pflege')?.shownIf, undefined, 'an unconditional question: always asked');
+  t.same(q('note')?.shownIf?.map((v) => v.key), ['pflege']);
+  t.same(q('x')?.shownIf?.map((v) => v.key).sort(), ['?summe', 'kanal.web'], 'its panel and page conditions, a name that is no question marked with ?');
+});

@@ -1,8 +1,8 @@
 // One catalogue question → its QuestionResult, by kind. Notes tell the reader how to read it.
-import type { CatalogueQuestion } from '../../../surveys/types.ts';
+import type { CatalogueQuestion, Variable } from '../../../surveys/types.ts';
 import { NOT_ASKED_VARIABLE } from '../../extract.ts';
 import { type Figure, isSuppressed } from '../../suppress.ts';
-import { isHidden, labelOf, type ReportContext } from '../context.ts';
+import { groupFigures, isHidden, labelOf, type ReportContext, valueList } from '../context.ts';
 import type { Comparison, QuestionKind, QuestionResult, RowResult } from '../model.ts';
 import { summariseVariable } from './choice.ts';
 import { summariseMultiple } from './multiple.ts';
@@ -38,13 +38,40 @@ function noAnswerAfter(base: number, n: Figure, notAsked: Figure): Figure {
   return Math.max(0, base - n - notAsked);
 }
 
+const HIDDEN_WITH_CONDITION: Figure = { suppressed: true, reason: 'complementary' };
+
 /**
  * "Nicht gefragt": respondents a condition never showed the question to (counted under `_skip`
- * at submission, surveys/asked.ts), protected like every count.
+ * at submission, surveys/asked.ts), protected like every count. It is also a sum of the cells of
+ * the questions the condition reads ("nein" plus no answer to the filter question), so it is
+ * shown only where all those cells are shown in the report, and where those asked are not a
+ * small group; else it is hidden, and "ohne Antwort" with it. Null: the catalogue predates the
+ * condition data, and "ohne Antwort" stays base − n as before.
  */
-function notAskedOf(ctx: ReportContext, q: CatalogueQuestion): Figure {
+function notAskedOf(ctx: ReportContext, q: CatalogueQuestion, base: number): Figure | null {
+  if (!q.shownIf) return null;
   const pv = ctx.protectCounts(`${NOT_ASKED_VARIABLE}\u0000${q.name}`, (u) => ({ n: ctx.index.table(NOT_ASKED_VARIABLE, u)[q.name] ?? 0 }), ['n']);
-  return pv.figure(ctx.scope, 'n');
+  const figure = pv.figure(ctx.scope, 'n');
+  if (isSuppressed(figure) || figure === 0) return figure;
+  const asked = base - figure;
+  if (asked > 0 && asked < ctx.minGroupSize) return HIDDEN_WITH_CONDITION;
+  const shown = q.shownIf.every((v) => {
+    // rank cells are protected with their own value lists: leave the count out rather than guess
+    if (v.key.startsWith('?') || v.measure === 'text' || v.measure === 'rank') return false;
+    // numbers are shown only as summaries: no cell of theirs is hidden for the count to reveal
+    if (v.measure === 'scale') return true;
+    return groupFigures(ctx.protect(v.key, shownValues(ctx, v)), ctx.scope).complete;
+  });
+  return shown ? figure : HIDDEN_WITH_CONDITION;
+}
+
+/** The value list a question builder protects a variable with (the same cache entry). */
+function shownValues(ctx: ReportContext, v: Variable): string[] {
+  if (v.measure === 'binary') return ['1', '0'];
+  return valueList(
+    v.values?.map((c) => c.value),
+    ctx.index.valuesOf(v.key),
+  );
 }
 
 function segmentsOf(c: Comparison | undefined): Pick<QuestionResult, 'comparison' | 'bySegment' | 'test'> {
@@ -59,9 +86,9 @@ function segmentsOf(c: Comparison | undefined): Pick<QuestionResult, 'comparison
 /** `base` = complete responses in the report's scope. */
 export function buildQuestion(ctx: ReportContext, q: CatalogueQuestion, base: number): QuestionResult {
   const kind = kindOf(q);
-  const skipped = notAskedOf(ctx, q);
-  const head = { name: q.name, type: q.type, kind, title: q.title, base, ...(isSuppressed(skipped) || skipped > 0 ? { notAsked: skipped } : {}) };
-  const noAnswerOf = (b: number, n: Figure) => noAnswerAfter(b, n, skipped);
+  const skipped = notAskedOf(ctx, q, base);
+  const head = { name: q.name, type: q.type, kind, title: q.title, base, ...(skipped !== null && (isSuppressed(skipped) || skipped > 0) ? { notAsked: skipped } : {}) };
+  const noAnswerOf = (b: number, n: Figure) => noAnswerAfter(b, n, skipped ?? 0);
   const textVars = q.variables.filter((v) => v.measure === 'text').map((v) => v.key);
   const withTexts = (r: QuestionResult): QuestionResult => {
     if (kind !== 'text' && textVars.length > 0) r.texts = openTexts(ctx, textVars, q.name).texts;
