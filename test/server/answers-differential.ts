@@ -80,9 +80,12 @@ export async function runShard(shard: number): Promise<void> {
     const rnd = prng(SEED);
     const tally = { created: 0, refused: 0, complete: 0, compiledCases: 0, disagreements: 0 };
     const problems: unknown[] = [];
+    /** Every disagreement by kind (the first five are kept whole in `problems`). */
+    const kinds: Record<string, number> = {};
     const accepted: { c: Case; expected: Record<string, unknown> }[] = [];
     const report = (what: string, c: Case, detail: unknown) => {
       tally.disagreements++;
+      kinds[what] = (kinds[what] ?? 0) + 1;
       if (problems.length < 5) problems.push({ what, seed: SEED, case: c.index, definition: targets[c.survey].json, data: c.data, complete: c.complete, locale: c.locale, detail });
     };
 
@@ -129,6 +132,7 @@ export async function runShard(shard: number): Promise<void> {
     }
     await checkStored();
     t.comment(JSON.stringify(tally));
+    if (tally.disagreements > 0) t.comment(`disagreements by kind: ${JSON.stringify(kinds)}`);
     t.same(problems, [], `no disagreement with the reference (seed ${SEED})`);
     t.equal(tally.disagreements, 0, 'disagreements');
     t.ok(tally.created > CASES / 10 && tally.refused > CASES / 10, `both verdicts occur often (${JSON.stringify(tally)})`);
