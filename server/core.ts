@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { loggerOptions as logOptions } from './logging.ts';
 import { fastifyTrustProxy } from './trust-proxy.ts';
 import background from './plugins/app/background.ts';
+import { openEmbedded } from './db/embedded.ts';
 import db from './plugins/app/db.ts';
 import validators from './plugins/app/validators.ts';
 
@@ -40,7 +41,12 @@ export async function buildCore(config: Config, options: BuildOptions = {}): Pro
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('config', config);
-  await app.register(db, { config, shareEmbedded: options.shareEmbedded });
+  // Opened before the plugins: it may wait for another process's lock on DATA_DIR (up to a
+  // minute) and migrates, which must not count against avvio's 10 s plugin timeout.
+  const embedded = config.databaseUrl
+    ? undefined
+    : await openEmbedded(config, { serve: options.shareEmbedded === true, onError: (err) => app.log.warn({ err }, 'embedded database socket') });
+  await app.register(db, { config, embedded });
   await app.register(validators);
   await app.register(background);
   return app;

@@ -177,6 +177,8 @@ async function connectToServer(config: Config, holder: LockInfo, options: Embedd
     via: 'server',
     // pool.end() waits for every checked-out client; after the server died, one may never come
     // back, and a promise nobody can settle would let the process exit 0 in silence.
-    close: () => Promise.race([pool.end().catch(() => {}), sleep(2_000)]),
+    close: async () => {
+      await Promise.race([pool.end().catch(() => {}), sleep(2_000)]);
+    },
   };
 }

@@ -8,7 +8,7 @@ import fp from 'fastify-plugin';
 import pg from 'pg';
 import type { Config } from '../../config.ts';
 import { type Db, usePgPool } from '../../db/client.ts';
-import { openEmbedded } from '../../db/embedded.ts';
+import { type Embedded, openEmbedded } from '../../db/embedded.ts';
 import { guardPool } from '../../db/guard.ts';
 import { DbMonitor, type DbState } from '../../db/outage.ts';
 
@@ -30,7 +30,7 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: Config; shareEmbedded?: boolean }) => {
+  async (app, opts: { config: Config; embedded?: Embedded }) => {
     const { config } = opts;
     const t = config.timeouts;
     if (config.databaseUrl) {
@@ -72,7 +72,7 @@ export default fp(
       app.addHook('onClose', async () => monitor.stop());
     } else {
       // Opened directly, or through the running server's socket when one uses DATA_DIR.
-      const embedded = await openEmbedded(config, { serve: opts.shareEmbedded === true, onError: (err) => app.log.warn({ err }, 'embedded database socket') });
+      const embedded = opts.embedded ?? (await openEmbedded(config, { serve: false, onError: (err) => app.log.warn({ err }, 'embedded database socket') }));
       const db = embedded.db;
       app.decorate('db', db);
       app.decorate('dbKind', 'pglite' as const);
