@@ -7,7 +7,6 @@
 //   const study = await openStudy();
 //   const data = await study.aggregates('om-partner-befragung', { segments: ['sme', 'works_council'] });
 import type { FastifyInstance } from 'fastify';
-import { loadProfile } from '../analysis/profiles/index.ts';
 import { buildReport } from '../analysis/report/build.ts';
 import type { ReportModel } from '../analysis/report/model.ts';
 import type { AggregatedData } from '../analysis/types.ts';
@@ -16,6 +15,7 @@ import { buildCore } from './core.ts';
 import { loadConfig } from './config.ts';
 import { UserError } from './errors.ts';
 import { type AggregateFilters, loadAggregates, mergedCatalogue } from './repositories/aggregates.ts';
+import { profileFor } from './repositories/profiles.ts';
 import { findSurvey, listSurveys } from './repositories/surveys.ts';
 import { responseRecords, type StatusFilter } from './export/source.ts';
 import type { ResponseRecord } from './export/columns.ts';
@@ -58,7 +58,8 @@ export async function openStudy(env: Record<string, string | undefined> = proces
     async report(slug, audience, filters) {
       const id = await surveyId(slug);
       const [catalogue, data] = await Promise.all([mergedCatalogue(app.db, id), loadAggregates(app.db, id)]);
-      return buildReport({ catalogue, data, profile: loadProfile(audience), minGroupSize: config.minGroupSize, filters });
+      // the survey's own profile for this audience where a researcher uploaded one, as in the API
+      return buildReport({ catalogue, data, profile: await profileFor(app.db, id, audience), minGroupSize: config.minGroupSize, filters });
     },
     async *responses(slug, options = {}) {
       const id = await surveyId(slug);

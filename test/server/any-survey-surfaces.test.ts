@@ -5,7 +5,7 @@
 // API. Responses are generated from each survey's own catalogue
 // (surveys/synthetic.ts, as `befund demo` does, with a lean per segment), validated and stored.
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -103,21 +103,14 @@ const questionNames: Record<string, string[]> = {};
   await app.close();
 }
 
-// 2. `befund analyze` as a user runs it, on the same data: the three runs side by side (a PGlite
-// folder is opened by one process at a time, so each run gets a copy of the closed folder)
+// 2. `befund analyze` as a user runs it, on the same database, one survey after the other (one
+// process at a time: a PGlite folder allows no more, and a busy machine's database answers each)
 const cli: Record<string, Record<string, Report>> = {};
-await Promise.all(
-  FIXTURES.map(async (fixture, i) => {
-    let env: Record<string, string | undefined> = dbEnv;
-    if (!pgdb) {
-      env = { ...dbEnv, DATA_DIR: path.join(out, `data-${i}`) };
-      cpSync(dbEnv.DATA_DIR as string, env.DATA_DIR as string, { recursive: true });
-    }
-    const res = await runCli(['analyze', '--survey', fixture, '--audience', 'all', '--format', 'json,html', '--out', path.join(out, fixture), '--json'], env, 300_000);
-    if (res.code !== 0) throw new Error(`befund analyze ${fixture}: ${res.stderr}`);
-    cli[fixture] = Object.fromEntries(AUDIENCES.map((a) => [a, JSON.parse(readFileSync(path.join(out, fixture, a, 'report.json'), 'utf8'))]));
-  }),
-);
+for (const fixture of FIXTURES) {
+  const res = await runCli(['analyze', '--survey', fixture, '--audience', 'all', '--format', 'json,html', '--out', path.join(out, fixture), '--json'], dbEnv, 300_000);
+  if (res.code !== 0) throw new Error(`befund analyze ${fixture}: ${res.stderr}`);
+  cli[fixture] = Object.fromEntries(AUDIENCES.map((a) => [a, JSON.parse(readFileSync(path.join(out, fixture, a, 'report.json'), 'utf8'))]));
+}
 
 const shownOf = (r: Report) => r.sections.flatMap((s) => s.questions.map((q) => q.name));
 const plainText = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
