@@ -119,7 +119,14 @@ export async function webhookTargetProblem(url: string, allowPrivate: boolean): 
   if (allowPrivate) return null;
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   if (net.isIP(host)) return isPrivateAddress(host) ? refusedSentence(parsed.hostname, host) : null;
-  const addresses = await dns.promises.lookup(host, { all: true, verbatim: true }).catch(() => []);
+  // At most 2 s for DNS: a name that does not resolve in time is checked at delivery instead.
+  let timer: NodeJS.Timeout | undefined;
+  const addresses = await Promise.race([
+    dns.promises.lookup(host, { all: true, verbatim: true }).catch(() => []),
+    new Promise<dns.LookupAddress[]>((resolve) => {
+      timer = setTimeout(() => resolve([]), 2000);
+    }),
+  ]).finally(() => clearTimeout(timer));
   const bad = addresses.find((a) => isPrivateAddress(a.address));
   return bad ? refusedSentence(parsed.hostname, bad.address) : null;
 }
