@@ -3,7 +3,7 @@
 // never asked, so its empty answer is "nicht gefragt", not "ohne Antwort". Used by the counts
 // (reports) and by exports alike.
 //
-// Two ways, the same verdicts: the compiled plan (surveys/compiled, plain functions, ~5 µs a
+// Two ways, the same verdicts: the compiled plan (surveys/compiled, plain functions, ~50 µs a
 // response) where the survey compiles, otherwise survey-core itself, one Model holding the
 // answers. test/surveys/asked.test.ts checks both against a fresh survey-core Model per response
 // on generated surveys.
