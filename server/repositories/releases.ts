@@ -66,14 +66,15 @@ export async function listReleases(db: Db, surveyId: number, limit = 50): Promis
  * running at the same time either finishes before the counts are copied or, waiting on the
  * marked row, takes its response out of the new release afterwards.
  */
-export async function publishRelease(db: Db, surveyId: number, actor: string, reason: ReleaseReason): Promise<Release> {
+export async function publishRelease(db: Db, surveyId: number, actor: string, reason: ReleaseReason, options: { onlyAfter?: number } = {}): Promise<Release> {
   await foldPending(db, { surveyId });
   const release = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${FOLD_LOCK})`);
-    // two first readers at once: the second finds the first one's release
-    if (reason === 'first-read') {
+    // two first readers at once: the second finds the first one's release; two processes
+    // releasing automatically at once: the second finds the first one's
+    if (reason === 'first-read' || options.onlyAfter !== undefined) {
       const current = await currentRelease(tx, surveyId);
-      if (current) return current;
+      if (current && current.id !== options.onlyAfter) return current;
     }
     await tx
       .update(responses)
@@ -166,9 +167,9 @@ export async function autoRelease(db: Db, k: number): Promise<number> {
   const released = await db.selectDistinct({ surveyId: releases.surveyId }).from(releases).innerJoin(surveys, eq(surveys.id, releases.surveyId));
   let published = 0;
   for (const { surveyId } of released) {
-    if (!readyToRelease(await releaseGrowth(db, surveyId), k)) continue;
-    await publishRelease(db, surveyId, 'auto', 'auto');
-    published++;
+    const current = await currentRelease(db, surveyId);
+    if (!current || !readyToRelease(await releaseGrowth(db, surveyId), k)) continue;
+    if ((await publishRelease(db, surveyId, 'auto', 'auto', { onlyAfter: current.id })).id !== current.id) published++;
   }
   return published;
 }
