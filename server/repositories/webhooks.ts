@@ -182,6 +182,8 @@ export interface DeliverOptions {
   /** Hold the row lock in a transaction during the POST (PostgreSQL; see deliverDue). */
   holdLock?: boolean;
   allowPrivate?: boolean;
+  /** Checked before each new delivery: true stops the run (shutdown), deliveries in flight finish. */
+  stop?: () => boolean;
 }
 
 /**
@@ -212,6 +214,7 @@ export async function deliverDue(db: Db, options: DeliverOptions = {}): Promise<
   const page: number[] = [];
   let refilling: Promise<void> | null = null;
   const next = async (): Promise<number | null> => {
+    if (options.stop?.()) return null;
     while (page.length === 0 && !exhausted) {
       refilling ??= (async () => {
         const want = Math.min(concurrency * 8, limit - taken);

@@ -79,10 +79,16 @@ export default fp(
     app.decorate('counts', { fold: every(app, 'counting responses', 1000, () => foldPending(app.db)) });
     app.decorate('releases', { auto: every(app, 'releasing shared reports', 10_000, () => autoRelease(app.db, app.config.minGroupSize)) });
     const retries: RetrySchedule = new Map();
+    // Registered before the job's own preClose hook (which awaits the run), so a shutdown waits
+    // only for the deliveries in flight, not for the rest of a long backlog.
+    let closing = false;
+    app.addHook('preClose', async () => {
+      closing = true;
+    });
     app.decorate('webhooks', {
       deliverDue: every(app, 'webhook delivery', 3000, async () => {
         const { concurrency, allowPrivate, failedRetentionDays } = app.config.webhooks;
-        const delivered = await deliverDue(app.db, { schedule: retries, holdLock: app.dbKind === 'postgres', concurrency, allowPrivate });
+        const delivered = await deliverDue(app.db, { schedule: retries, holdLock: app.dbKind === 'postgres', concurrency, allowPrivate, stop: () => closing });
         await purgeFailedDeliveries(app.db, failedRetentionDays);
         return delivered;
       }),
