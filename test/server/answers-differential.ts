@@ -7,8 +7,8 @@
 // answer; on its own it is checked against survey-core's validate() of what it keeps.
 // The cases are split over SHARDS test files (answers-differential-N.test.ts), so tap runs them
 // in parallel and no file nears its time limit; each shard has its own database, definitions and
-// seed. ANSWERS_DIFF_CASES sets the cases per run of the suite (default 50,000; CI runs the suite
-// on PGlite and on PostgreSQL with different seeds, 100,000 cases in all). A case costs ~25 ms of
+// seed. ANSWERS_DIFF_CASES sets the cases per run of the suite (default 25,000; CI runs the suite
+// on PGlite and on PostgreSQL with different seeds, 50,000 cases in all). A case costs ~25 ms of
 // CPU, most of it fresh survey-core Models (the reference's, and the route's where it falls back).
 // ANSWERS_DIFF_SEED replays a run or explores others (see DEFAULT_SEED).
 import { randomUUID } from 'node:crypto';
@@ -25,8 +25,8 @@ import { answerStream } from '../surveys/generate/answers.ts';
 import { randomSurvey, type SurveyJson } from '../surveys/generate/definitions.ts';
 import { prng } from '../surveys/random-answers.ts';
 
-export const SHARDS = 16;
-const TOTAL = Number(process.env.ANSWERS_DIFF_CASES) || 50_000;
+export const SHARDS = 8;
+const TOTAL = Number(process.env.ANSWERS_DIFF_CASES) || 25_000;
 /**
  * The default seed is fixed, so CI decides on cases that were run before a commit lands (random
  * seeds found a new disagreement about once in 25,000 cases this far: explore with

@@ -1,4 +1,0 @@
-// Shard 10 of the differential test of answers (see answers-differential.ts).
-import { runShard } from './answers-differential.ts';
-
-await runShard(10);
