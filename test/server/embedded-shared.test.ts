@@ -23,7 +23,8 @@ const noStack = /\n\s+at .+:\d+:\d+/;
 function serve(env: Record<string, string>) {
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin/befund.js'), 'serve'], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', DATABASE_URL: '', ...env },
+    // Load shedding off, as in the test apps: busy shared cores would get some requests a 503.
+    env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', DATABASE_URL: '', MAX_EVENT_LOOP_DELAY_MS: '0', ...env },
   });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
