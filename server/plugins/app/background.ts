@@ -4,6 +4,7 @@
 // at a time; stopped and awaited before the database closes.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { usedServer } from '../../db/embedded.ts';
 import { isDatabaseUnavailable } from '../../db/outage.ts';
 import { foldPending } from '../../repositories/counts.ts';
 import { autoRelease } from '../../repositories/releases.ts';
@@ -77,7 +78,12 @@ function every(app: FastifyInstance, name: string, ms: number, job: () => Promis
 export default fp(
   async (app) => {
     app.decorate('counts', { fold: every(app, 'counting responses', 1000, () => foldPending(app.db)) });
-    app.decorate('releases', { auto: every(app, 'releasing shared reports', 10_000, () => autoRelease(app.db, app.config.minGroupSize)) });
+    // A CLI command working through a running server's embedded database leaves releases and
+    // webhooks to that server: on the embedded database a delivery holds no row lock during its
+    // POST (it would hold the whole database), so two processes could send one twice.
+    const guest = app.dbKind === 'pglite' && usedServer();
+    const idle = async () => 0;
+    app.decorate('releases', { auto: guest ? idle : every(app, 'releasing shared reports', 10_000, () => autoRelease(app.db, app.config.minGroupSize)) });
     const retries: RetrySchedule = new Map();
     // Registered before the job's own preClose hook (which awaits the run), so a shutdown waits
     // only for the deliveries in flight, not for the rest of a long backlog.
@@ -86,12 +92,14 @@ export default fp(
       closing = true;
     });
     app.decorate('webhooks', {
-      deliverDue: every(app, 'webhook delivery', 3000, async () => {
-        const { concurrency, allowPrivate, failedRetentionDays } = app.config.webhooks;
-        const delivered = await deliverDue(app.db, { schedule: retries, holdLock: app.dbKind === 'postgres', concurrency, allowPrivate, stop: () => closing });
-        await purgeFailedDeliveries(app.db, failedRetentionDays);
-        return delivered;
-      }),
+      deliverDue: guest
+        ? idle
+        : every(app, 'webhook delivery', 3000, async () => {
+          const { concurrency, allowPrivate, failedRetentionDays } = app.config.webhooks;
+          const delivered = await deliverDue(app.db, { schedule: retries, holdLock: app.dbKind === 'postgres', concurrency, allowPrivate, stop: () => closing });
+          await purgeFailedDeliveries(app.db, failedRetentionDays);
+          return delivered;
+        }),
       retries,
     });
   },
