@@ -16,6 +16,10 @@
 // socket would grow by ≥ 5 kB × 18,000 requests ≈ 90 MB plus heap slack, and a leak of
 // a report per request far more; 150 MB leaves room for the garbage collector's own slack
 // (V8 lets the heap grow before it collects) while catching a leak per request.
+// On PGlite the database itself lives in this process: its WebAssembly memory is part of RSS and
+// never shrinks (CI saw RSS +242 MB with the JS heap flat, 335 → 339 MB). So the RSS bound holds
+// on PostgreSQL only, and on both databases the JS heap after a full collection may grow by less
+// than 50 MB: a request's body or reply kept per request (≥ 5 kB × 18,000 ≈ 90 MB) breaks it.
 import { randomUUID } from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -35,6 +39,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20_000);
 const WARM_UP = Math.min(2_000, Math.floor(RUNS / 10));
 const RSS_BOUND_MB = 150;
+const HEAP_BOUND_MB = 50;
 // A full collection before each reading, so the figures compare live memory, not garbage.
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -263,6 +268,9 @@ t.test(`${RUNS} fuzzed requests over ${routes.length} routes: no 5xx, bounded me
   t.comment(`most time: ${slowest.map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
   t.comment(`${reached.size} of ${routes.length} routes answered below 400 at least once`);
   t.ok(n >= RUNS, `${n} requests sent`);
-  t.ok(growthMb < RSS_BOUND_MB, `RSS grew by ${growthMb.toFixed(1)} MB after the warm-up (bound ${RSS_BOUND_MB} MB)`);
+  const heapGrowthMb = (end.heap - afterWarmUp.heap) / 2 ** 20;
+  t.ok(heapGrowthMb < HEAP_BOUND_MB, `the JS heap grew by ${heapGrowthMb.toFixed(1)} MB after the warm-up (bound ${HEAP_BOUND_MB} MB)`);
+  if (process.env.DATABASE_URL) t.ok(growthMb < RSS_BOUND_MB, `RSS grew by ${growthMb.toFixed(1)} MB after the warm-up (bound ${RSS_BOUND_MB} MB)`);
+  else t.comment(`RSS is not bounded on PGlite: the embedded database's memory is part of it (grew ${growthMb.toFixed(1)} MB)`);
   t.ok(reached.size >= routes.length / 2, 'the fuzzer got past the login and validation on at least half of the routes');
 });
