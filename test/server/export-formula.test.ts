@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import t from 'tap';
 import { safeText } from '../../server/export/csv.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
+import { parseCsv } from '../helpers/csv.ts';
 import { researcherHeaders, seedLink, seedSurvey, smallSurvey } from '../helpers/fixtures.ts';
 
 /** Each starts a cell in a way some spreadsheet evaluates (the last ones after whitespace). */
@@ -36,35 +37,6 @@ const PLAIN = ['Gut so', 'a=b', 'E-Mail: x@y.de', '1+1', ' Leerzeichen vorn'];
 /** What a spreadsheet would evaluate: a trigger as the first character or after whitespace. */
 const dangerous = (s: string) => /^[=+\-@\t\r]/.test(s) || /^\s*[=+\-@]/.test(s);
 
-/** RFC 4180 parser (quoted fields may hold separators, quotes and line breaks). */
-function parseCsv(text: string, sep: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === sep) {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field !== '' || row.length) rows.push([...row, field]);
-  return rows;
-}
 
 t.test('safeText neutralises every vector and leaves plain text alone', async (t) => {
   for (const v of VECTORS) t.equal(safeText(v), `'${v}`, JSON.stringify(v));

@@ -8,13 +8,14 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import t from 'tap';
 import { and, eq } from 'drizzle-orm';
+import t from 'tap';
 import { NOT_ASKED_VARIABLE } from '../../analysis/extract.ts';
 import { answerCounts } from '../../server/db/schema.ts';
 import { eraseResponse, insertResponse } from '../../server/repositories/responses.ts';
 import type { Catalogue } from '../../surveys/types.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
+import { parseCsv } from '../helpers/csv.ts';
 import { researcherHeaders, seedLink, seedSurvey } from '../helpers/fixtures.ts';
 
 const { app, cleanup } = await buildTestApp();
@@ -65,35 +66,6 @@ for (const [data] of answers) {
 const headers = await researcherHeaders(app);
 const count = (what: string) => answers.filter(([, w]) => w === what).length;
 
-/** CSV as written (quotes, doubled quotes, CRLF), as in export-formula.test.ts. */
-function parseCsv(text: string, sep: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === sep) {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field !== '' || row.length) rows.push([...row, field]);
-  return rows;
-}
 
 async function download(query: string): Promise<Buffer> {
   const res = await app.inject({ url: `/api/v1/surveys/pflege/export?${query}`, headers });
