@@ -163,16 +163,43 @@ function numeric(value: string): string | null {
  */
 export const NOT_ASKED_VARIABLE = '_skip';
 
+// The question each variable belongs to, per catalogue (catalogues are read once per version and
+// reused, so this is built once too).
+const questionOfVariable = new WeakMap<Catalogue, Map<string, string>>();
+
+function variableOwners(catalogue: Catalogue): Map<string, string> {
+  let owners = questionOfVariable.get(catalogue);
+  if (!owners) {
+    owners = new Map();
+    for (const q of catalogue.questions) for (const x of q.variables) if (!owners.has(x.key)) owners.set(x.key, q.name);
+    questionOfVariable.set(catalogue, owners);
+  }
+  return owners;
+}
+
 /**
  * One `_skip` entry per catalogue question in `notAsked` that has no value in `data` (a stored
  * answer counts as asked, as in exports: data stored before its condition was checked).
+ * `values` are `extractValues(catalogue, data)` where the caller has them already.
  */
-export function notAskedValues(catalogue: Catalogue, notAsked: ReadonlySet<string> | undefined, data: Record<string, unknown>): ExtractedValue[] {
+export function notAskedValues(
+  catalogue: Catalogue,
+  notAsked: ReadonlySet<string> | undefined,
+  data: Record<string, unknown>,
+  values: readonly ExtractedValue[] = extractValues(catalogue, data),
+): ExtractedValue[] {
   if (!notAsked || notAsked.size === 0) return [];
+  const owners = variableOwners(catalogue);
   const answered = new Set<string>();
-  for (const v of extractValues(catalogue, data)) answered.add(catalogue.questions.find((q) => q.variables.some((x) => x.key === v.variable))?.name ?? '');
-  for (const t of extractOpenTexts(catalogue, data)) answered.add(catalogue.questions.find((q) => q.variables.some((x) => x.key === t.variable))?.name ?? '');
+  for (const v of values) answered.add(owners.get(v.variable) ?? '');
+  for (const t of extractOpenTexts(catalogue, data)) answered.add(owners.get(t.variable) ?? '');
   return catalogue.questions.filter((q) => notAsked.has(q.name) && !answered.has(q.name)).map((q) => ({ variable: NOT_ASKED_VARIABLE, value: q.name }));
+}
+
+/** What one complete response adds to the counts: its values, and `_skip` for each question it was not asked. */
+export function countedValues(catalogue: Catalogue, data: Record<string, unknown>, notAsked?: ReadonlySet<string>): ExtractedValue[] {
+  const values = extractValues(catalogue, data);
+  return [...values, ...notAskedValues(catalogue, notAsked, data, values)];
 }
 
 /** The countable values of one response: one entry per answered non-text variable. */

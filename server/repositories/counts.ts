@@ -3,7 +3,7 @@
 // batches, by a background worker every second and by every report read before it reads, so
 // reports stay exact while concurrent submissions never queue on the same count rows.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { extractOpenTexts, extractValues, notAskedValues } from '../../analysis/extract.ts';
+import { countedValues, extractOpenTexts } from '../../analysis/extract.ts';
 import { type NotAsked, notAskedFor } from '../../surveys/asked.ts';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
@@ -30,7 +30,7 @@ const ROWS_PER_STATEMENT = 5000;
 export async function applyCounts(tx: Tx, contributions: readonly Contribution[], sign: 1 | -1): Promise<void> {
   const tally = new Map<string, { surveyId: number; linkId: number; variable: string; value: string; n: number }>();
   for (const c of contributions) {
-    for (const v of [{ variable: BASE_VARIABLE, value: '1' }, ...extractValues(c.catalogue, c.data), ...notAskedValues(c.catalogue, c.notAsked, c.data)]) {
+    for (const v of [{ variable: BASE_VARIABLE, value: '1' }, ...countedValues(c.catalogue, c.data, c.notAsked)]) {
       const key = `${c.surveyId}\u0000${c.linkId}\u0000${v.variable}\u0000${v.value}`;
       const entry = tally.get(key) ?? { surveyId: c.surveyId, linkId: c.linkId, variable: v.variable, value: v.value, n: 0 };
       entry.n += sign;
@@ -58,6 +58,43 @@ export async function applyCounts(tx: Tx, contributions: readonly Contribution[]
   for (let i = 0; i < texts.length; i += ROWS_PER_STATEMENT) await tx.insert(openTexts).values(texts.slice(i, i + ROWS_PER_STATEMENT));
 }
 
+/** What counting a response needs from its survey version. */
+export interface VersionForCounts {
+  catalogue: Catalogue;
+  notAsked: NotAsked;
+}
+
+// Per database, per survey version. A version never changes once stored, so nothing goes stale.
+// Building a "not asked" function costs two survey-core Models and a compiled plan (tens of ms for
+// 40 questions); the background fold paid that every second under load before this cache.
+const versionCache = new WeakMap<Db, Map<number, VersionForCounts>>();
+const MAX_CACHED_VERSIONS = 500;
+
+/** The catalogue and "not asked" function of each version id, read once per database. */
+export async function versionsForCounts(db: Db, tx: Tx, ids: readonly number[]): Promise<Map<number, VersionForCounts>> {
+  const cache = versionCache.get(db) ?? new Map<number, VersionForCounts>();
+  versionCache.set(db, cache);
+  const out = new Map<number, VersionForCounts>();
+  for (const id of ids) {
+    const v = cache.get(id);
+    if (v) out.set(id, v);
+  }
+  const missing = [...new Set(ids)].filter((id) => !out.has(id));
+  if (missing.length) {
+    const rows = await tx
+      .select({ id: surveyVersions.id, catalogue: surveyVersions.catalogue, definition: surveyVersions.definition })
+      .from(surveyVersions)
+      .where(inArray(surveyVersions.id, missing));
+    for (const r of rows) {
+      if (cache.size >= MAX_CACHED_VERSIONS) cache.delete(cache.keys().next().value as number);
+      const v = { catalogue: r.catalogue as Catalogue, notAsked: notAskedFor(r.definition) };
+      cache.set(r.id, v);
+      out.set(r.id, v);
+    }
+  }
+  return out;
+}
+
 /** Held by whoever folds a batch: a report waits for a running batch instead of missing it. */
 export const FOLD_LOCK = 7240002;
 
@@ -71,8 +108,6 @@ export const FOLD_LOCK = 7240002;
  */
 export async function foldPending(db: Db, options: { surveyId?: number; batch?: number; maxBatches?: number } = {}): Promise<number> {
   const batch = options.batch ?? 2000;
-  const catalogues = new Map<number, Catalogue>();
-  const askers = new Map<number, NotAsked>();
   let total = 0;
   for (let round = 0; round < (options.maxBatches ?? 1000); round++) {
     const folded = await db.transaction(async (tx) => {
@@ -85,27 +120,13 @@ export async function foldPending(db: Db, options: { surveyId?: number; batch?: 
         .limit(batch)
         .for('update', { skipLocked: true });
       if (pending.length === 0) return 0;
-      const missing = [...new Set(pending.map((p) => p.versionId))].filter((v) => !catalogues.has(v));
-      if (missing.length) {
-        const rows = await tx
-          .select({ id: surveyVersions.id, catalogue: surveyVersions.catalogue, definition: surveyVersions.definition })
-          .from(surveyVersions)
-          .where(inArray(surveyVersions.id, missing));
-        for (const r of rows) {
-          catalogues.set(r.id, r.catalogue as Catalogue);
-          askers.set(r.id, notAskedFor(r.definition));
-        }
-      }
+      const versions = await versionsForCounts(db, tx, pending.map((p) => p.versionId));
       await applyCounts(
         tx,
-        pending.map((p) => ({
-          surveyId: p.surveyId,
-          linkId: p.linkId,
-          responseId: p.id,
-          catalogue: catalogues.get(p.versionId) as Catalogue,
-          data: p.data as Record<string, unknown>,
-          notAsked: (askers.get(p.versionId) as NotAsked)(p.data as Record<string, unknown>),
-        })),
+        pending.map((p) => {
+          const v = versions.get(p.versionId) as VersionForCounts;
+          return { surveyId: p.surveyId, linkId: p.linkId, responseId: p.id, catalogue: v.catalogue, data: p.data as Record<string, unknown>, notAsked: v.notAsked(p.data as Record<string, unknown>) };
+        }),
         1,
       );
       await tx.update(responses).set({ counted: true }).where(inArray(responses.id, pending.map((p) => p.id)));

@@ -16,7 +16,7 @@
 // texts go with the row), so the release's figures change by exactly that one person; see the
 // README for what that means.
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { extractValues, notAskedValues } from '../../analysis/extract.ts';
+import { countedValues } from '../../analysis/extract.ts';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
 import { answerCounts, links, openTexts, releaseCounts, releases, responses, surveys } from '../db/schema.ts';
@@ -183,7 +183,7 @@ export async function removeFromRelease(
   r: { surveyId: number; linkId: number; catalogue: Catalogue; data: Record<string, unknown>; notAsked?: ReadonlySet<string> },
 ): Promise<void> {
   const tally = new Map<string, number>();
-  for (const v of [{ variable: BASE_VARIABLE, value: '1' }, ...extractValues(r.catalogue, r.data), ...notAskedValues(r.catalogue, r.notAsked, r.data)]) {
+  for (const v of [{ variable: BASE_VARIABLE, value: '1' }, ...countedValues(r.catalogue, r.data, r.notAsked)]) {
     const key = JSON.stringify([v.variable, v.value]);
     tally.set(key, (tally.get(key) ?? 0) + 1);
   }

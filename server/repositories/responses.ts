@@ -2,12 +2,11 @@
 // the answer is committed. Complete responses are folded into the report counts afterwards
 // (server/repositories/counts.ts), so submissions never queue on shared count rows.
 import { and, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
-import { notAskedFor } from '../../surveys/asked.ts';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
 import { links, responses, surveys, surveyVersions, webhookDeliveries } from '../db/schema.ts';
 import { audit } from './audit.ts';
-import { applyCounts } from './counts.ts';
+import { applyCounts, type VersionForCounts, versionsForCounts } from './counts.ts';
 import { removeFromRelease } from './releases.ts';
 import { linkIsOpen, newestVersionOfLink, randomToken, sha256 } from './links.ts';
 import { enqueueWebhook } from './webhooks.ts';
@@ -160,20 +159,20 @@ export async function eraseResponse(db: Db, id: string, actor: string, resumeKey
   return db.transaction(async (tx) => {
     const where = resumeKey ? and(eq(responses.id, id), eq(responses.resumeKeyHash, sha256(resumeKey))) : eq(responses.id, id);
     const [row] = await tx
-      .select({ r: responses, catalogue: surveyVersions.catalogue, definition: surveyVersions.definition })
+      .select({ r: responses })
       .from(responses)
-      .innerJoin(surveyVersions, eq(surveyVersions.id, responses.versionId))
       .where(where)
       .for('update');
     if (!row) return false;
+    const version = (await versionsForCounts(db, tx, [row.r.versionId])).get(row.r.versionId) as VersionForCounts;
     // the questions it was not asked were counted too (`_skip`), and leave with it
-    const notAsked = row.r.status === 'complete' ? notAskedFor(row.definition)(row.r.data as Record<string, unknown>) : undefined;
+    const notAsked = row.r.status === 'complete' ? version.notAsked(row.r.data as Record<string, unknown>) : undefined;
     // Only a response already folded into the counts has anything to take back.
     if (row.r.status === 'complete' && row.r.counted)
-      await applyCounts(tx, [{ surveyId: row.r.surveyId, linkId: row.r.linkId, responseId: id, catalogue: row.catalogue as Catalogue, data: row.r.data as Record<string, unknown>, notAsked }], -1);
+      await applyCounts(tx, [{ surveyId: row.r.surveyId, linkId: row.r.linkId, responseId: id, catalogue: version.catalogue, data: row.r.data as Record<string, unknown>, notAsked }], -1);
     // …and a response in the shared release leaves the release too (README: releases)
     if (row.r.status === 'complete' && row.r.released)
-      await removeFromRelease(tx, { surveyId: row.r.surveyId, linkId: row.r.linkId, catalogue: row.catalogue as Catalogue, data: row.r.data as Record<string, unknown>, notAsked });
+      await removeFromRelease(tx, { surveyId: row.r.surveyId, linkId: row.r.linkId, catalogue: version.catalogue, data: row.r.data as Record<string, unknown>, notAsked });
     if (row.r.status === 'complete')
       await tx
         .update(links)
