@@ -31,6 +31,11 @@ export interface OpenTextRow {
   text: string;
   segment: string;
   linkLabel: string | null;
+  /**
+   * Set for a shared report's reader: whether a researcher approved the text. An unapproved text
+   * still counts for small-group protection but is not listed. Absent: every text is listed.
+   */
+  approved?: boolean;
 }
 
 /** Everything a report needs, already aggregated. */

@@ -18,6 +18,7 @@ import exportsRoutes from './routes/exports.ts';
 import health from './routes/health.ts';
 import reportPages from './routes/report-pages.ts';
 import profilesRoutes from './routes/profiles.ts';
+import openTextRoutes from './routes/open-texts.ts';
 import reportsRoutes from './routes/reports.ts';
 import respondent from './routes/respondent.ts';
 import responsesAdminRoutes from './routes/responses-admin.ts';
@@ -60,6 +61,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(auditRoutes);
   await app.register(reportsRoutes);
   await app.register(profilesRoutes);
+  await app.register(openTextRoutes);
   await app.register(reportPages);
   await app.register(sharesRoutes);
   await app.register(adminRoutes, { prefix: '/admin' });

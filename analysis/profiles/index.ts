@@ -13,6 +13,10 @@ import { type Catalogue, LocalizedTextSchema } from '../../surveys/types.ts';
 
 const Name = z.string().min(1);
 
+/** The report filters a profile may open to share-key readers (`shared.filters`). */
+export const SHARED_FILTERS = ['segment', 'label'] as const;
+export type SharedFilter = (typeof SHARED_FILTERS)[number];
+
 /** Which question a key-findings rule reads: one by name, or the first shown one with a role. */
 const Target = { question: Name.optional(), role: RoleSchema.optional() };
 /** Whose answers it reads: the audience's own segments (default), or all the report includes —
@@ -69,6 +73,12 @@ export const ProfileSchema = z
     sections: z.array(SectionSchema).min(1),
     glossary: z.array(z.object({ term: LocalizedTextSchema, definition: LocalizedTextSchema }).strict()).default([]),
     keyFindings: z.array(KeyFindingRuleSchema).default([]),
+    /**
+     * What a share-key reader of this report may use: the filters by `segment` and by link
+     * `label`. Only with `label` do they see link labels (a partner's name, say) at all: as the
+     * filter's choices. Researchers keep every filter. Default: segment only.
+     */
+    shared: z.object({ filters: z.array(z.enum(SHARED_FILTERS)).default(['segment']) }).strict().default({ filters: ['segment'] }),
   })
   .strict();
 export type Profile = z.infer<typeof ProfileSchema>;

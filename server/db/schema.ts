@@ -166,6 +166,12 @@ export const openTexts = pgTable(
     linkId: integer().notNull(),
     variable: text().notNull(),
     text: text().notNull(),
+    /**
+     * Whether a researcher approved this text for shared reports (share keys see approved texts
+     * only; researchers see all). Who approved it and when is in the audit log, not here: a time
+     * beside a response id would date the response.
+     */
+    approved: boolean().notNull().default(false),
   },
   (t) => [index().on(t.surveyId, t.variable, t.id)],
 );

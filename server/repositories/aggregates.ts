@@ -16,6 +16,11 @@ export interface AggregateFilters {
   textLimit?: number;
   /** Read this release (what share keys see) instead of the live counts; see releases.ts. */
   release?: { textMark: number };
+  /**
+   * Share-key readers: each open text says whether a researcher approved it (repositories/
+   * open-texts.ts), and approved texts come first within `textLimit`, so none is cut off.
+   */
+  approval?: boolean;
 }
 
 function linkFilter(f: AggregateFilters): SQL[] {
@@ -56,18 +61,18 @@ export async function loadAggregates(db: Db, surveyId: number, filters: Aggregat
       ? []
       : ((
           await db.execute(sql`
-        select v.variable, t.text, t.segment, t.label as "linkLabel"
+        select v.variable, t.text, t.segment, t.label as "linkLabel"${filters.approval ? sql`, t.approved` : sql``}
         from (values ${sql.join(variables.map((name) => sql`(${name})`), sql`, `)}) as v(variable)
         cross join lateral (
-          select ${openTexts.text} as text, ${links.segment} as segment, ${links.label} as label, ${openTexts.id} as id
+          select ${openTexts.text} as text, ${links.segment} as segment, ${links.label} as label, ${openTexts.id} as id, ${openTexts.approved} as approved
           from ${openTexts} inner join ${links} on ${links.id} = ${openTexts.linkId}
           where ${openTexts.surveyId} = ${surveyId} and ${openTexts.variable} = v.variable and ${openTexts.text} <> '' ${textMark}
             ${where.length ? sql`and ${and(...where)}` : sql``}
-          order by ${openTexts.id}
+          order by ${filters.approval ? sql`${openTexts.approved} desc, ` : sql``}${openTexts.id}
           limit ${limit}
         ) as t
         order by v.variable, t.id`)
-        ) as unknown as { rows: { variable: string; text: string; segment: string; linkLabel: string | null }[] }).rows;
+        ) as unknown as { rows: { variable: string; text: string; segment: string; linkLabel: string | null; approved?: boolean }[] }).rows;
   return { bases, counts: answers, openTexts: texts };
 }
 

@@ -7,7 +7,12 @@
 //
 // Everything is built from aggregates (loadAggregates → buildReport), never from raw responses.
 // Filters are applied inside buildReport, where small-group protection holds across filtered and
-// unfiltered reports; a filter it refuses is shown with its message. Without access — no
+// unfiltered reports; a filter it refuses is shown with its message. A share-key reader may use
+// only the filters the profile's `shared.filters` allows (default: segment); another one is
+// refused with 400 and a sentence, before anything is computed, and link labels reach such a
+// reader only where the label filter is allowed. Open texts reach them only where a researcher
+// approved them (repositories/open-texts.ts). Researchers keep every filter and see every
+// text. Without access — no
 // researcher, no valid key for exactly this survey and audience — and for an unknown survey or
 // audience, every route answers the same 404, so nothing leaks.
 import { existsSync } from 'node:fs';
@@ -19,7 +24,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { chartsFor } from '../../analysis/charts/index.ts';
 import type { Locale } from '../../analysis/format.ts';
-import { listAudiences, type Profile, ProfileError } from '../../analysis/profiles/index.ts';
+import { listAudiences, type Profile, ProfileError, SHARED_FILTERS, type SharedFilter } from '../../analysis/profiles/index.ts';
 import { buildReport, ReportError } from '../../analysis/report/build.ts';
 import type { ReportModel } from '../../analysis/report/model.ts';
 import { renderCsv } from '../../analysis/render/csv.ts';
@@ -103,15 +108,24 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
   // the survey's own profile for this audience where a researcher uploaded one
   const profile = await profileFor(app.db, survey.id, audience);
   const locale: Locale = q.lang === 'en' ? 'en' : 'de';
-  const query: ReportQuery = { key: q.key, segment: q.segment, label: q.label };
   // researchers read live figures; a share key reads the release (repositories/releases.ts)
   const live = !!actor && roleAllows(actor.role, 'researcher');
+  const allowed: readonly SharedFilter[] = live ? SHARED_FILTERS : profile.shared.filters;
+  const forbidden = SHARED_FILTERS.filter((f) => !allowed.includes(f) && q[f].length > 0);
+  if (forbidden.length > 0) {
+    // refused before anything is read, the same whatever was asked for: it tells nothing about
+    // which labels exist, and the values sent are not echoed
+    const query: ReportQuery = { key: q.key, segment: allowed.includes('segment') ? q.segment : [], label: allowed.includes('label') ? q.label : [] };
+    const options = { segments: allowed.includes('segment') ? segmentOptions(profile) : [], labels: [] };
+    return { slug, audience, profile, locale, query, report: null, error: forbidden.map((f) => FORBIDDEN[locale](f)).join(' '), status: 400, options };
+  }
+  const query: ReportQuery = { key: q.key, segment: q.segment, label: q.label };
   const release = live ? 'live' : await releaseForReaders(app.db, survey.id);
   const cacheKey = JSON.stringify([survey.id, audience, locale, [...q.segment].sort(), [...q.label].sort(), app.config.minGroupSize, live, JSON.stringify(profile)]);
   const stamp = release === 'live' ? await dataStamp(app, survey.id) : `release:${release?.id}:${release?.erased}:${await dataStamp(app, survey.id)}`;
   const hit = cache.get(cacheKey);
   if (hit && hit.stamp === stamp && Date.now() - hit.at < CACHE_MS) return { slug, audience, profile, locale, query, ...hit.built };
-  const built = await build(app, survey, profile, locale, q, release);
+  const built = await build(app, survey, profile, locale, q, release, allowed);
   cache.delete(cacheKey);
   cache.set(cacheKey, { at: Date.now(), stamp, built });
   if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
@@ -119,6 +133,15 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
 }
 
 type Built = Pick<Loaded, 'report' | 'error' | 'status' | 'options'>;
+
+const FILTER_NAMES = { de: { segment: 'Zielgruppe', label: 'Herkunft (Link)' }, en: { segment: 'audience', label: 'source (link)' } } as const;
+/** Why a share-key reader's filter is refused (the query field in brackets). */
+const FORBIDDEN: Record<Locale, (f: SharedFilter) => string> = {
+  de: (f) => `Der Filter nach ${FILTER_NAMES.de[f]} steht in diesem geteilten Bericht nicht zur Verfügung (Feld ${f}); bitte ohne ihn aufrufen.`,
+  en: (f) => `The filter by ${FILTER_NAMES.en[f]} is not available in this shared report (field ${f}); please open it without.`,
+};
+
+const segmentOptions = (profile: Profile) => profile.segments.include.map((s) => ({ value: s, label: profile.segments.labels[s] ?? { de: s, en: s } }));
 
 /**
  * Built reports, reused while the survey's counts and versions are unchanged (the page
@@ -150,19 +173,27 @@ async function dataStamp(app: FastifyInstance, surveyId: number): Promise<string
   return `${r?.data_version}:${r?.versions}`;
 }
 
-async function build(app: FastifyInstance, survey: { id: number; slug: string; title: string }, profile: Profile, locale: Locale, q: Req['query'], release: Release | null | 'live'): Promise<Built> {
+async function build(
+  app: FastifyInstance,
+  survey: { id: number; slug: string; title: string },
+  profile: Profile,
+  locale: Locale,
+  q: Req['query'],
+  release: Release | null | 'live',
+  allowed: readonly SharedFilter[],
+): Promise<Built> {
   const [catalogue, data, versions] = await Promise.all([
     mergedCatalogue(app.db, survey.id),
     // a share key without a release (the survey has no answers yet) gets an empty report
-    release === 'live' ? loadAggregates(app.db, survey.id) : release ? loadAggregates(app.db, survey.id, { release }) : { bases: [], counts: [], openTexts: [] },
+    release === 'live' ? loadAggregates(app.db, survey.id) : release ? loadAggregates(app.db, survey.id, { release, approval: true }) : { bases: [], counts: [], openTexts: [] },
     listVersions(app.db, survey.id),
   ]);
   const include = new Set(profile.segments.include);
-  const labels = [...new Set(data.bases.filter((b) => include.has(b.segment) && b.linkLabel).map((b) => b.linkLabel as string))].sort((a, b) => a.localeCompare(b, 'de'));
-  const options = {
-    segments: profile.segments.include.map((s) => ({ value: s, label: profile.segments.labels[s] ?? { de: s, en: s } })),
-    labels,
-  };
+  // link labels are offered (and so shown) only where the reader may filter by them
+  const labels = allowed.includes('label')
+    ? [...new Set(data.bases.filter((b) => include.has(b.segment) && b.linkLabel).map((b) => b.linkLabel as string))].sort((a, b) => a.localeCompare(b, 'de'))
+    : [];
+  const options = { segments: allowed.includes('segment') ? segmentOptions(profile) : [], labels };
   try {
     const report = buildReport({
       catalogue,

@@ -49,6 +49,9 @@ for (let i = 0, texts = 0; i < 200; i++) {
   if (!verdict.ok) continue;
   await insertResponse(app.db, { id: randomUUID(), surveyId: survey.id, versionId: version.id, catalogue: version.catalogue, link, data: verdict.data, complete: true, locale: 'de' });
 }
+// A shared report lists only the open texts a researcher approved: approve every payload.
+const listed = (await app.inject({ url: `/api/v1/surveys/${SLUG}/open-texts?limit=1000`, headers })).json() as { texts: { id: number; text: string }[] };
+for (const x of listed.texts.filter((x) => x.text === XSS)) await app.inject({ method: 'PUT', url: `/api/v1/surveys/${SLUG}/open-texts/${x.id}`, headers, payload: { approved: true } });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

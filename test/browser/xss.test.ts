@@ -17,6 +17,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import t from 'tap';
+import { loadProfile } from '../../analysis/profiles/index.ts';
 import { buildWeb } from '../../web/build.ts';
 import { createLink } from '../../server/repositories/links.ts';
 import { createShare } from '../../server/repositories/shares.ts';
@@ -107,6 +108,13 @@ for (const [li, link] of links.entries()) {
   }
 }
 await new Promise((r) => setTimeout(r, 2500)); // the background fold counts the answers
+// A shared report lists only approved open texts and offers the link-label filter only where the
+// profile allows it: approve every text and allow the filter, so every vector reaches the page.
+const bearer = { authorization: `Bearer ${researcher.token}` };
+const openTexts = (await app.inject({ url: '/api/v1/surveys/xss/open-texts?limit=1000', headers: bearer })).json() as { texts: { id: number }[] };
+for (const x of openTexts.texts) await app.inject({ method: 'PUT', url: `/api/v1/surveys/xss/open-texts/${x.id}`, headers: bearer, payload: { approved: true } });
+const ownProfile = await app.inject({ method: 'PUT', url: '/api/v1/surveys/xss/profiles', headers: bearer, payload: { profiles: [{ ...loadProfile('sme'), shared: { filters: ['segment', 'label'] } }] } });
+if (ownProfile.statusCode !== 200 || openTexts.texts.length === 0) throw new Error(`setup failed: ${openTexts.texts.length} texts, profile ${ownProfile.statusCode} ${ownProfile.body}`);
 
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
@@ -238,7 +246,7 @@ t.test('the workspace pages (survey, links, share labels, audit, login) run no v
   await page.getByLabel('Token').fill(researcher.token);
   await page.getByRole('button', { name: /Anmelden|Log in/ }).click();
   await page.waitForLoadState('networkidle');
-  for (const url of ['/admin', '/admin/surveys/xss', '/admin/audit', `/admin/surveys/xss?lang=${encodeURIComponent(v(10))}`]) {
+  for (const url of ['/admin', '/admin/surveys/xss', '/admin/surveys/xss/texts', '/admin/audit', `/admin/surveys/xss?lang=${encodeURIComponent(v(10))}`]) {
     await page.goto(`${base}${url}`);
     await noScriptRan(t, page, seen, `workspace ${url.slice(0, 40)}`);
   }

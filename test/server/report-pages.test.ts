@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import t from 'tap';
+import { loadProfile } from '../../analysis/profiles/index.ts';
 import { renderCsv } from '../../analysis/render/csv.ts';
 import { links, responses } from '../../server/db/schema.ts';
 import { insertResponse } from '../../server/repositories/responses.ts';
@@ -49,6 +50,11 @@ const smeShare = await createShare(app.db, { surveyId: survey.id, audience: 'sme
 const wcShare = await createShare(app.db, { surveyId: survey.id, audience: 'works_council' }, 'test');
 const revoked = await createShare(app.db, { surveyId: survey.id, audience: 'sme' }, 'test');
 await revokeShare(app.db, survey.id, revoked.id, 'test');
+// A share-key reader may filter by link label only where the profile allows it (default: segment
+// only; test/server/shared-report-privacy.test.ts). The filter and differencing tests below use
+// label filters with the SME key, so this survey's SME profile allows them.
+const ownSme = await app.inject({ method: 'PUT', url: `/api/v1/surveys/${SLUG}/profiles`, headers, payload: { profiles: [{ ...loadProfile('sme'), shared: { filters: ['segment', 'label'] } }] } });
+if (ownSme.statusCode !== 200) throw new Error(`profile upload failed: ${ownSme.body}`);
 
 const get = (url: string, h: Record<string, string> = {}) => app.inject({ url, headers: h });
 const page = (audience: string, query = '') => `/reports/${SLUG}/${audience}${query}`;

@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import t from 'tap';
-import { adminSessions, reportShares } from '../../server/db/schema.ts';
+import { adminSessions, openTexts, reportShares } from '../../server/db/schema.ts';
+import { foldPending } from '../../server/repositories/counts.ts';
 import { createLink, revokeLink, sha256 } from '../../server/repositories/links.ts';
 import { insertThroughLink } from '../../server/repositories/responses.ts';
 import { createShare, revokeShare } from '../../server/repositories/shares.ts';
@@ -110,6 +111,8 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/surveys/:slug/profiles': { allow: RESEARCHER_READ },
   'PUT /api/v1/surveys/:slug/profiles': { allow: RESEARCHER_WRITE, body: () => ({ profiles: [] }) },
   'POST /api/v1/surveys/:slug/releases': { allow: RESEARCHER_WRITE, body: () => ({}) },
+  'GET /api/v1/surveys/:slug/open-texts': { allow: RESEARCHER_READ },
+  'PUT /api/v1/surveys/:slug/open-texts/:id': { allow: RESEARCHER_WRITE, body: () => ({ approved: true }) },
   'DELETE /api/v1/admin/responses/:id': { allow: ADMIN },
   'GET /api/v1/admin/tokens': { allow: ADMIN },
   'POST /api/v1/admin/tokens': { allow: ADMIN, body: () => ({ role: 'researcher', name: 'matrix' }) },
@@ -133,6 +136,8 @@ const TABLE: Record<string, Row> = {
   'POST /admin/surveys/:slug/versions': { allow: WORKSPACE_WRITE, form: true, body: () => ({ definition: definitionText }) },
   'GET /admin/surveys/:slug/profiles': { allow: WORKSPACE_READ },
   'POST /admin/surveys/:slug/profiles': { allow: WORKSPACE_WRITE, form: true, body: () => ({ profiles: JSON.stringify({ profiles: [] }) }) },
+  'GET /admin/surveys/:slug/texts': { allow: WORKSPACE_READ },
+  'POST /admin/surveys/:slug/texts/:id': { allow: WORKSPACE_WRITE, form: true, body: () => ({ approved: '1' }) },
   'GET /admin/audit': { allow: ['admin-session'] },
   'GET /reports/:slug/:audience': { allow: REPORT },
   'GET /reports/:slug/:audience/data.json': { allow: REPORT },
@@ -231,9 +236,17 @@ t.test(`each route × each credential is let in or refused as its row says (${db
   }
 
   const readCtx = (await freshCtx()) as Ctx & { resumeKey: string };
+  /** A fresh open text of a complete response (the open-text approval routes name one). */
+  async function openTextId(): Promise<number> {
+    const id = randomUUID();
+    await insertThroughLink(app.db, link.token, { id, versionId: alpha.versionId, catalogue, data: { org: 'kammer', why: 'Matrix', satisfaction: 4 }, complete: true, locale: 'de' });
+    await foldPending(app.db, { surveyId: alpha.surveyId });
+    const [row] = await app.db.select({ id: openTexts.id }).from(openTexts).where(eq(openTexts.responseId, id));
+    return row.id;
+  }
   async function request(method: string, url: string, row: Row, kind: Kind) {
     const ctx = (method === 'GET' || method === 'HEAD' ? readCtx : await freshCtx()) as Ctx & { resumeKey: string };
-    const id = url.includes('/tokens/') ? ctx.tokenId : url.includes('/shares/') ? ctx.shareId : url.includes('/links/') ? ctx.linkId : ctx.responseId;
+    const id = url.includes('texts/') ? await openTextId() : url.includes('/tokens/') ? ctx.tokenId : url.includes('/shares/') ? ctx.shareId : url.includes('/links/') ? ctx.linkId : ctx.responseId;
     const linkToken = kind === 'link' ? link.token : kind === 'link-revoked' ? revoked.token : 'kein-gueltiger-link';
     const path = url
       .replace(':slug', 'alpha')

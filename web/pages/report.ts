@@ -48,7 +48,7 @@ export interface ReportPageOptions {
   error?: string;
   /** A title to show when there is no report. */
   fallbackTitle?: LocalizedText;
-  /** What the filter form offers. */
+  /** What the filter form offers (to a share-key reader: only what the profile allows). */
   options: { segments: { value: string; label: LocalizedText }[]; labels: string[] };
   /** Screen mode: the ids of the charts the page draws (see analysis/charts chartsFor). */
   chartIds?: string[];
@@ -174,10 +174,12 @@ function filterForm(o: ReportPageOptions): string {
     `<label><input type="checkbox" name="${name}" value="${esc(value)}"${on ? ' checked' : ''}> ${esc(label)}</label>`;
   const segs = o.options.segments.map((s) => box('segment', s.value, tr(s.label, o.locale), o.query.segment.includes(s.value))).join('');
   const labels = o.options.labels.map((s) => box('label', s, s, o.query.label.includes(s))).join('');
+  // a shared report offers only the filters its profile allows; none at all: no form
+  if (!segs && !labels) return '';
   const hidden = `${o.query.key ? `<input type="hidden" name="key" value="${esc(o.query.key)}">` : ''}${o.locale === 'en' ? '<input type="hidden" name="lang" value="en">' : ''}`;
   const reset = reportHref(o.slug, o.audience, '', { key: o.query.key, segment: [], label: [] }, o.locale);
   return `<form class="filters" method="get" action="${esc(reportHref(o.slug, o.audience, '', { segment: [], label: [] }))}" aria-label="${esc(w.filters)}">${hidden}
-<fieldset><legend>${esc(w.segments)}</legend>${segs}</fieldset>
+${segs ? `<fieldset><legend>${esc(w.segments)}</legend>${segs}</fieldset>` : ''}
 ${labels ? `<fieldset><legend>${esc(w.labels)}</legend>${labels}</fieldset>` : ''}
 <div class="actions"><button type="submit">${esc(w.apply)}</button> <a href="${esc(reset)}">${esc(w.reset)}</a></div></form>`;
 }

@@ -91,7 +91,11 @@ export function buildQuestion(ctx: ReportContext, q: CatalogueQuestion, base: nu
   const noAnswerOf = (b: number, n: Figure) => noAnswerAfter(b, n, skipped ?? 0);
   const textVars = q.variables.filter((v) => v.measure === 'text').map((v) => v.key);
   const withTexts = (r: QuestionResult): QuestionResult => {
-    if (kind !== 'text' && textVars.length > 0) r.texts = openTexts(ctx, textVars, q.name).texts;
+    if (kind !== 'text' && textVars.length > 0) {
+      const t = openTexts(ctx, textVars, q.name);
+      r.texts = t.texts;
+      if (t.note) r.notes = [...(r.notes ?? []), t.note];
+    }
     return r;
   };
   const whole = (n: Figure) => isSuppressed(n) || n < ctx.minGroupSize;
@@ -150,7 +154,7 @@ export function buildQuestion(ctx: ReportContext, q: CatalogueQuestion, base: nu
     }
     case 'text': {
       const t = openTexts(ctx, textVars, q.name);
-      return { ...head, n: t.n, noAnswer: noAnswerOf(base, t.n), suppressed: isHidden(t.texts), texts: t.texts };
+      return { ...head, n: t.n, noAnswer: noAnswerOf(base, t.n), suppressed: isHidden(t.texts), texts: t.texts, ...(t.note ? { notes: [t.note] } : {}) };
     }
   }
 }

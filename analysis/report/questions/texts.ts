@@ -27,20 +27,39 @@ export function seededShuffle<T>(items: readonly T[], seed: string): T[] {
 
 const TEXTS = 't';
 
-/** The open texts of some variables in the report's scope, or why they are hidden. */
-export function openTexts(ctx: ReportContext, variables: readonly string[], seed: string): { n: Figure; texts: string[] | Suppressed } {
+/** Said beside the list of a shared report, where texts are listed only once a researcher approved them. */
+export const APPROVAL_NOTES = {
+  none: {
+    de: 'Offene Antworten erscheinen im geteilten Bericht erst, wenn das Forschungsteam sie freigegeben hat; bisher ist keine freigegeben.',
+    en: 'Open answers appear in a shared report only once the research team has approved them; none has been approved yet.',
+  },
+  some: { de: 'Gezeigt werden nur Antworten, die das Forschungsteam freigegeben hat.', en: 'Only answers the research team has approved are shown.' },
+} as const;
+
+/**
+ * The open texts of some variables in the report's scope, or why they are hidden. Rows with
+ * `approved: false` (a shared report's reader) count for the protection as every text does, so
+ * whether the list may be shown does not depend on approvals, but they are not listed; `note`
+ * then says that the list holds approved texts only, or that none is approved yet.
+ */
+export function openTexts(ctx: ReportContext, variables: readonly string[], seed: string): { n: Figure; texts: string[] | Suppressed; note?: (typeof APPROVAL_NOTES)[keyof typeof APPROVAL_NOTES] } {
   const inScope = new Set(ctx.scope);
   const byUnit = new Map<string, number>();
   const texts: string[] = [];
+  let approval = false;
   for (const variable of variables) {
     for (const row of ctx.index.openTexts(variable)) {
       const id = unitId(row.segment, row.linkLabel);
       byUnit.set(id, (byUnit.get(id) ?? 0) + 1);
-      if (inScope.has(id)) texts.push(row.text);
+      if (!inScope.has(id)) continue;
+      if (row.approved !== undefined) approval = true;
+      if (row.approved !== false) texts.push(row.text);
     }
   }
   const counted = ctx.protectCounts(`${variables.join('+')}#texts`, (u) => ({ [TEXTS]: byUnit.get(u) ?? 0 }), [TEXTS]);
   const n = counted.n(ctx.scope);
   if (isSuppressed(n)) return { n, texts: n };
-  return { n, texts: seededShuffle([...texts].sort(), seed) };
+  const listed = seededShuffle([...texts].sort(), seed);
+  if (!approval) return { n, texts: listed };
+  return { n, texts: listed, note: listed.length === 0 ? APPROVAL_NOTES.none : APPROVAL_NOTES.some };
 }

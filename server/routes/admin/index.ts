@@ -7,6 +7,7 @@
 //   survey.ts   GET /admin/surveys/:slug, …/counts.json (live counter), …/links/:id/qr.svg
 //   actions.ts  links and share links: create, revoke; POST …/versions (upload)
 //   profiles.ts GET/POST /admin/surveys/:slug/profiles (the survey's own audience profiles)
+//   open-texts.ts GET /admin/surveys/:slug/texts, POST …/texts/:id (approve open texts for shared reports)
 import formbody from '@fastify/formbody';
 import type { FastifyError } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -17,6 +18,7 @@ import actions from './actions.ts';
 import { langOfRequest, sendHtml, viewOf } from './common.ts';
 import login from './login.ts';
 import pages from './pages.ts';
+import openTexts from './open-texts.ts';
 import profiles from './profiles.ts';
 import survey from './survey.ts';
 
@@ -41,5 +43,6 @@ const workspace: FastifyPluginAsyncZod = async (app) => {
   await app.register(survey);
   await app.register(actions);
   await app.register(profiles);
+  await app.register(openTexts);
 };
 export default workspace;

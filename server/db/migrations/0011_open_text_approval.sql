@@ -1,0 +1,1 @@
+ALTER TABLE "open_texts" ADD COLUMN "approved" boolean DEFAULT false NOT NULL;
