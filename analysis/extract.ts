@@ -150,6 +150,16 @@ function candidates(q: CatalogueQuestion, data: Record<string, unknown>): Candid
   return out;
 }
 
+/**
+ * The key a variable counts under in this version: a question whose coding changed
+ * (`catalogue.splits`, surveys/coding.ts) counts as `q@v2` (`q@v2.row` …), so values of
+ * different codings never share a count.
+ */
+export function splitKey(catalogue: Catalogue, question: string, key: string): string {
+  const split = catalogue.splits?.[question];
+  return split === undefined || (key !== question && !key.startsWith(`${question}.`)) ? key : split + key.slice(question.length);
+}
+
 /** Normalises a numeric answer (`'4'`, `4.0`) to its shortest number string, or null. */
 function numeric(value: string): string | null {
   if (value.trim() === '') return null;
@@ -171,7 +181,13 @@ function variableOwners(catalogue: Catalogue): Map<string, string> {
   let owners = questionOfVariable.get(catalogue);
   if (!owners) {
     owners = new Map();
-    for (const q of catalogue.questions) for (const x of q.variables) if (!owners.has(x.key)) owners.set(x.key, q.name);
+    for (const q of catalogue.questions)
+      for (const x of q.variables) {
+        if (!owners.has(x.key)) owners.set(x.key, q.name);
+        // a split question's keys (`q@v2.row`, surveys/coding.ts) belong to it too
+        const split = splitKey(catalogue, q.name, x.key);
+        if (split !== x.key && !owners.has(split)) owners.set(split, q.name);
+      }
     questionOfVariable.set(catalogue, owners);
   }
   return owners;
@@ -193,7 +209,9 @@ export function notAskedValues(
   const answered = new Set<string>();
   for (const v of values) answered.add(owners.get(v.variable) ?? '');
   for (const t of extractOpenTexts(catalogue, data)) answered.add(owners.get(t.variable) ?? '');
-  return catalogue.questions.filter((q) => notAsked.has(q.name) && !answered.has(q.name)).map((q) => ({ variable: NOT_ASKED_VARIABLE, value: q.name }));
+  return catalogue.questions
+    .filter((q) => notAsked.has(q.name) && !answered.has(q.name))
+    .map((q) => ({ variable: NOT_ASKED_VARIABLE, value: catalogue.splits?.[q.name] ?? q.name }));
 }
 
 /** What one complete response adds to the counts: its values, and `_skip` for each question it was not asked. */
@@ -204,6 +222,12 @@ export function countedValues(catalogue: Catalogue, data: Record<string, unknown
 
 /** The countable values of one response: one entry per answered non-text variable. */
 export function extractValues(catalogue: Catalogue, data: Record<string, unknown>): ExtractedValue[] {
+  if (!catalogue.splits) return rawValues(catalogue, data);
+  const owner = variableOwners(catalogue);
+  return rawValues(catalogue, data).map((v) => ({ ...v, variable: splitKey(catalogue, owner.get(v.variable) ?? '', v.variable) }));
+}
+
+function rawValues(catalogue: Catalogue, data: Record<string, unknown>): ExtractedValue[] {
   const result: ExtractedValue[] = [];
   for (const q of catalogue.questions) {
     const measures = new Map(q.variables.map((v) => [v.key, v.measure]));
@@ -219,6 +243,12 @@ export function extractValues(catalogue: Catalogue, data: Record<string, unknown
 
 /** The open texts of one response: text questions, "other" texts, text items of multipletext. */
 export function extractOpenTexts(catalogue: Catalogue, data: Record<string, unknown>): ExtractedText[] {
+  if (!catalogue.splits) return rawTexts(catalogue, data);
+  const owner = variableOwners(catalogue);
+  return rawTexts(catalogue, data).map((t) => ({ ...t, variable: splitKey(catalogue, owner.get(t.variable) ?? '', t.variable) }));
+}
+
+function rawTexts(catalogue: Catalogue, data: Record<string, unknown>): ExtractedText[] {
   const result: ExtractedText[] = [];
   for (const q of catalogue.questions) {
     const textKeys = new Set(q.variables.filter((v) => v.measure === 'text').map((v) => v.key));

@@ -79,5 +79,10 @@ export type CatalogueQuestion = z.infer<typeof CatalogueQuestionSchema>;
 export const CatalogueSchema = z.object({
   locales: z.array(z.string()),
   questions: z.array(CatalogueQuestionSchema),
+  /**
+   * Questions whose coding differs from their first version's (surveys/coding.ts): name → the
+   * key their values count under (`q@v2`), so versions with different codes are never pooled.
+   */
+  splits: z.record(z.string(), z.string()).optional(),
 });
 export type Catalogue = z.infer<typeof CatalogueSchema>;

@@ -17,6 +17,7 @@ import { asLocale, type Locale } from '../format.ts';
 import { DEFAULT_SEGMENT_LABELS, ownSegments, type Profile, type ResolvedProfile, resolveProfile } from '../profiles/index.ts';
 import { DEFAULT_MIN_GROUP_SIZE, type Figure, suppressionNotice } from '../suppress.ts';
 import type { AggregatedData } from '../types.ts';
+import { baseName } from '../versions.ts';
 import { type CompareGroup, createContext } from './context.ts';
 import { passes, type ReportFilters } from './filters.ts';
 import { type FindingInput, type FindingScope, keyFindings } from './findings.ts';
@@ -105,11 +106,18 @@ export function buildReport(input: BuildReportInput): ReportModel {
     }
     return r;
   };
+  // a question whose coding changed between versions is one entry per coding (`q`, `q@v3`,
+  // analysis/versions.ts): a section that shows one of them shows all, side by side
+  const placed = new Set<string>();
+  const withCodings = (names: readonly string[]) =>
+    names
+      .flatMap((n) => catalogue.questions.filter((q) => baseName(q.name) === baseName(n)).map((q) => q.name))
+      .filter((n) => !placed.has(n) && placed.add(n));
   const sections = profile.sections.map((s) => ({
     id: s.id,
     title: s.title,
     ...(s.intro ? { intro: s.intro } : {}),
-    questions: s.questions.map(build),
+    questions: withCodings(s.questions).map(build),
   }));
   for (const rule of profile.keyFindings) build(rule.question);
 

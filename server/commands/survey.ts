@@ -33,8 +33,8 @@ export default async function survey(argv: string[]): Promise<void> {
   try {
     const r = await withApp((app) => importSurvey(app.db, { slug, definition: loaded.definition }, 'cli'));
     // warnings only: which questions no audience report shows, which profile rules find nothing
-    const warnings = lintCoverage(loaded.definition, Object.values(loadProfiles()));
-    const notes = warnings.length > 0 ? `\nHinweise zu den Zielgruppen-Berichten:\n  ${warnings.map((w) => `${w.element}: ${w.message}`).join('\n  ')}` : '';
+    const warnings = [...r.warnings, ...lintCoverage(loaded.definition, Object.values(loadProfiles()))];
+    const notes = warnings.length > 0 ? `\nHinweise (Kodierung geänderter Fragen, Zielgruppen-Berichte):\n  ${warnings.map((w) => `${w.element}: ${w.message}`).join('\n  ')}` : '';
     const cleaned = r.sanitized.length > 0 ? `\nAus dem HTML entfernt (gespeichert ist die bereinigte Fassung):\n  ${r.sanitized.map((f) => `${f.element}: ${f.message}`).join('\n  ')}` : '';
     output(values.json, { ...r, warnings }, `${r.created ? `${slug}: Version ${r.version} importiert.` : `${slug}: unverändert (Version ${r.version}).`}${cleaned}${notes}`);
   } catch (err) {

@@ -17,6 +17,7 @@
 // booleans become 1 = true, 0 = false; other choices are numbered 1, 2, … in the order they
 // first appeared across versions (oldest first), so a new version never changes an old code.
 import { extractOpenTexts, extractValues } from '../../analysis/extract.ts';
+import { baseName, splitCatalogue } from '../../analysis/versions.ts';
 import { mayBeSkipped, notAskedFor } from '../../surveys/asked.ts';
 import type { Catalogue, Choice, LocalizedText, Measure } from '../../surveys/types.ts';
 
@@ -146,7 +147,8 @@ export function exportColumns(versions: VersionCatalogue[]): ExportColumn[] {
   }));
   const byKey = new Map<string, ExportColumn & { choices: Choice[] }>();
   for (const v of ascending) {
-    for (const q of v.catalogue.questions) {
+    // a question whose codes or scale changed gets a variable per coding (`q@v2` → `q_v2`)
+    for (const q of splitCatalogue(v.catalogue).questions) {
       for (const variable of q.variables) {
         let col = byKey.get(variable.key);
         if (!col) {
@@ -183,9 +185,17 @@ export function exportColumns(versions: VersionCatalogue[]): ExportColumn[] {
   }
   // questions some respondents were not asked: conditional in a version, or missing from one
   const skippable = new Set<string>();
-  for (const v of ascending) for (const name of mayBeSkipped(v.definition)) skippable.add(name);
+  for (const v of ascending) for (const name of mayBeSkipped(v.definition)) skippable.add(v.catalogue.splits?.[name] ?? name);
   const all = ascending.map((v) => v.version);
   const cols = [...byKey.values()];
+  // two codings of one question: each variable's label says which versions it holds
+  const recoded = new Set(cols.filter((c) => baseName(c.question) !== c.question).map((c) => baseName(c.question)));
+  for (const c of cols) {
+    if (!recoded.has(baseName(c.question))) continue;
+    const v = c.versions.join(', ');
+    const tag: LocalizedText = { de: `Kodierung der Fassung ${v}`, en: `coding of version ${v}` };
+    c.label = Object.fromEntries(Object.entries(c.label).map(([l, t]) => [l, `${t} (${tag[l] ?? tag.de})`])) as LocalizedText;
+  }
   cols.forEach((col, i) => {
     const { choices, ...rest } = col;
     const numeric = rest.measure !== 'text' && !rest.pooled;
@@ -280,15 +290,21 @@ function metaCell(key: string, version: number, r: ResponseRecord): Cell {
 /** The index the row builder needs: versions by id, with the keys and questions each version has and who it asked. */
 export function versionIndex(versions: VersionCatalogue[]) {
   return new Map(
-    versions.map((v) => [
-      v.id,
-      {
-        ...v,
-        keys: new Set(v.catalogue.questions.flatMap((q) => q.variables.map((x) => x.key))),
-        questions: new Set(v.catalogue.questions.map((q) => q.name)),
-        notAsked: v.definition === undefined ? () => new Set<string>() : notAskedFor(v.definition),
-      },
-    ]),
+    versions.map((v) => {
+      // keys and names as the version counts them: a question whose coding changed is `q@v2`
+      const split = splitCatalogue(v.catalogue);
+      const rename = (names: Set<string>) => new Set([...names].map((n) => v.catalogue.splits?.[n] ?? n));
+      const notAsked = v.definition === undefined ? () => new Set<string>() : notAskedFor(v.definition);
+      return [
+        v.id,
+        {
+          ...v,
+          keys: new Set(split.questions.flatMap((q) => q.variables.map((x) => x.key))),
+          questions: new Set(split.questions.map((q) => q.name)),
+          notAsked: v.catalogue.splits ? (data: Record<string, unknown>) => rename(notAsked(data)) : notAsked,
+        },
+      ];
+    }),
   );
 }
 

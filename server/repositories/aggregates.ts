@@ -3,11 +3,12 @@
 // texts in a fixed order. Analysis never sees a raw response.
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { AggregatedData } from '../../analysis/types.ts';
-import type { Catalogue, CatalogueQuestion } from '../../surveys/types.ts';
+import { versionedCatalogue } from '../../analysis/versions.ts';
+import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
 import { answerCounts, links, openTexts, releaseCounts } from '../db/schema.ts';
 import { BASE_VARIABLE, foldPending } from './counts.ts';
-import { catalogues } from './surveys.ts';
+import { versionCatalogues } from './surveys.ts';
 
 export interface AggregateFilters {
   segments?: readonly string[];
@@ -81,23 +82,10 @@ export function textVariables(catalogue: Catalogue): string[] {
   return [...new Set(catalogue.questions.flatMap((q) => q.variables.filter((v) => v.measure === 'text').map((v) => v.key)))].sort();
 }
 
-/** One catalogue over all versions: questions matched by name, the newest version's wins. */
-export function mergeCatalogues(newestFirst: readonly Catalogue[]): Catalogue {
-  if (newestFirst.length === 0) return { locales: ['de'], questions: [] };
-  const seen = new Map<string, CatalogueQuestion>();
-  const order: string[] = [];
-  // the newest version's order first, then questions only older versions had, in their order
-  for (const c of newestFirst) {
-    for (const q of c.questions) {
-      if (seen.has(q.name)) continue;
-      seen.set(q.name, q);
-      order.push(q.name);
-    }
-  }
-  const locales = [...new Set(newestFirst.flatMap((c) => c.locales))];
-  return { locales, questions: order.map((n) => seen.get(n) as CatalogueQuestion) };
-}
-
+/**
+ * One catalogue over all versions for reports: questions matched by name, the newest version's
+ * wording; a question whose coding changed appears once per coding (analysis/versions.ts).
+ */
 export async function mergedCatalogue(db: Db, surveyId: number): Promise<Catalogue> {
-  return mergeCatalogues(await catalogues(db, surveyId));
+  return versionedCatalogue(await versionCatalogues(db, surveyId));
 }

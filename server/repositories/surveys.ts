@@ -1,8 +1,9 @@
 // Surveys and their immutable versions. An identical definition (same content hash) is
 // recognised and changes nothing; a changed one becomes version n+1. Lint findings refuse the
 // whole import, so nothing is half-imported.
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { buildCatalogue } from '../../surveys/catalogue.ts';
+import { type CodingFinding, codingSplits, lintCodingChanges } from '../../surveys/coding.ts';
 import { definitionHash } from '../../surveys/hash.ts';
 import { lintSurvey } from '../../surveys/lint.ts';
 import { type SanitizeFinding, sanitizeDefinition } from '../../surveys/sanitize.ts';
@@ -35,6 +36,11 @@ export interface ImportResult {
   created: boolean;
   /** What was removed from the author's HTML before storing (German, per element); empty if nothing. */
   sanitized: SanitizeFinding[];
+  /**
+   * Warnings that do not block the import: questions whose choice codes, scale or type changed
+   * since the previous version (surveys/coding.ts); reports and exports keep their versions apart.
+   */
+  warnings: CodingFinding[];
 }
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -63,7 +69,7 @@ export async function importSurvey(
   const { definition, findings: sanitized } = sanitizeDefinition(input.definition);
   const findings = lintSurvey(definition);
   if (findings.length > 0) throw new LintError(slug, findings);
-  const catalogue = buildCatalogue(definition);
+  const built = buildCatalogue(definition);
   const hash = definitionHash(definition);
   const title = surveyTitle(definition, slug);
 
@@ -79,20 +85,31 @@ export async function importSurvey(
       .select()
       .from(surveyVersions)
       .where(and(eq(surveyVersions.surveyId, survey.id), eq(surveyVersions.contentHash, hash)));
-    if (same) return { slug, surveyId: survey.id, versionId: same.id, version: same.version, created: false, sanitized };
-    const [last] = await tx
-      .select({ version: surveyVersions.version })
-      .from(surveyVersions)
-      .where(eq(surveyVersions.surveyId, survey.id))
-      .orderBy(desc(surveyVersions.version))
-      .limit(1);
+    if (same) return { slug, surveyId: survey.id, versionId: same.id, version: same.version, created: false, sanitized, warnings: [] };
+    const earlier = (
+      await tx
+        .select({ version: surveyVersions.version, catalogue: surveyVersions.catalogue })
+        .from(surveyVersions)
+        .where(eq(surveyVersions.surveyId, survey.id))
+        .orderBy(desc(surveyVersions.version))
+    ).map((r) => ({ version: r.version, catalogue: r.catalogue as Catalogue }));
+    const last = earlier[0];
     const version = (last?.version ?? 0) + 1;
+    // a question whose coding changed counts under its own key from now on (never pooled)
+    const splits = codingSplits(earlier, built, version);
+    const catalogue: Catalogue = Object.keys(splits).length > 0 ? { ...built, splits } : built;
+    const warnings = last ? lintCodingChanges(last.catalogue, built, last.version) : [];
     const [row] = await tx
       .insert(surveyVersions)
       .values({ surveyId: survey.id, version, contentHash: hash, definition, catalogue })
       .returning({ id: surveyVersions.id });
-    await audit(tx, actor, 'survey.version.add', slug, { version, hash, ...(sanitized.length ? { sanitized: sanitized.length } : {}) });
-    return { slug, surveyId: survey.id, versionId: row.id, version, created: true, sanitized };
+    await audit(tx, actor, 'survey.version.add', slug, {
+      version,
+      hash,
+      ...(sanitized.length ? { sanitized: sanitized.length } : {}),
+      ...(warnings.length ? { codingChanged: warnings.map((w) => w.element) } : {}),
+    });
+    return { slug, surveyId: survey.id, versionId: row.id, version, created: true, sanitized, warnings };
   });
 }
 
@@ -132,6 +149,26 @@ export async function listVersions(db: Db, surveyId: number) {
     .from(surveyVersions)
     .where(eq(surveyVersions.surveyId, surveyId))
     .orderBy(asc(surveyVersions.version));
+}
+
+/** Every version's number, import time and catalogue, oldest first (analysis/versions.ts merges them). */
+export async function versionCatalogues(db: Db, surveyId: number) {
+  const rows = await db
+    .select({ version: surveyVersions.version, createdAt: surveyVersions.createdAt, catalogue: surveyVersions.catalogue })
+    .from(surveyVersions)
+    .where(eq(surveyVersions.surveyId, surveyId))
+    .orderBy(asc(surveyVersions.version));
+  return rows.map((r) => ({ ...r, catalogue: r.catalogue as Catalogue }));
+}
+
+/** The coding warnings of version `version` against the one before it (none for the first). */
+export async function codingWarnings(db: Db, surveyId: number, version: number): Promise<CodingFinding[]> {
+  const rows = await db
+    .select({ version: surveyVersions.version, catalogue: surveyVersions.catalogue })
+    .from(surveyVersions)
+    .where(and(eq(surveyVersions.surveyId, surveyId), inArray(surveyVersions.version, [version - 1, version])))
+    .orderBy(asc(surveyVersions.version));
+  return rows.length === 2 ? lintCodingChanges(rows[0].catalogue as Catalogue, rows[1].catalogue as Catalogue, rows[0].version) : [];
 }
 
 /** Every version's catalogue, newest first: analysis matches questions by name across them. */

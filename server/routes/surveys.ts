@@ -33,8 +33,18 @@ export const LinkInputSchema = z.object({
   oneResponsePerBrowser: z.boolean().default(false),
 });
 
-/** An imported version; `sanitized` lists what was removed from the author's HTML (German, per element). */
-const Imported = z.object({ slug: z.string(), version: z.number(), created: z.boolean(), sanitized: z.array(z.object({ element: z.string(), message: z.string() })) });
+/**
+ * An imported version; `sanitized` lists what was removed from the author's HTML (German, per
+ * element); `warnings` the questions whose codes or scale changed since the previous version
+ * (German `message`, English `en`), which reports and exports keep apart per coding.
+ */
+const Imported = z.object({
+  slug: z.string(),
+  version: z.number(),
+  created: z.boolean(),
+  sanitized: z.array(z.object({ element: z.string(), message: z.string() })),
+  warnings: z.array(z.object({ element: z.string(), message: z.string(), en: z.string() })),
+});
 
 const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
   const researcher = { preHandler: app.requireRole('researcher') };
@@ -50,7 +60,13 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       try {
         const r = await importSurvey(app.db, request.body, `token:${request.actor?.id}`);
-        return reply.code(r.created ? 201 : 200).send({ slug: r.slug, version: r.version, created: r.created, sanitized: r.sanitized });
+        return reply.code(r.created ? 201 : 200).send({
+          slug: r.slug,
+          version: r.version,
+          created: r.created,
+          sanitized: r.sanitized,
+          warnings: r.warnings.map((w) => ({ element: w.element, message: w.message, en: w.en })),
+        });
       } catch (err) {
         if (err instanceof LintError) return reply.code(422).send({ message: err.message, findings: err.findings });
         throw err;

@@ -17,13 +17,13 @@ t.test(`researcher routes answer 401 without a token and 401 with a wrong one ($
 t.test('importing a definition makes version 1; the identical one changes nothing; a changed one makes version 2', async (t) => {
   const first = await app.inject({ method: 'POST', url: '/api/v1/surveys', headers, payload: { slug: 'pruefung', definition: smallSurvey } });
   t.equal(first.statusCode, 201);
-  t.same(first.json(), { slug: 'pruefung', version: 1, created: true, sanitized: [] });
+  t.same(first.json(), { slug: 'pruefung', version: 1, created: true, sanitized: [], warnings: [] });
   const same = await app.inject({ method: 'POST', url: '/api/v1/surveys', headers, payload: { slug: 'pruefung', definition: smallSurvey } });
   t.equal(same.statusCode, 200);
-  t.same(same.json(), { slug: 'pruefung', version: 1, created: false, sanitized: [] });
+  t.same(same.json(), { slug: 'pruefung', version: 1, created: false, sanitized: [], warnings: [] });
   const changed = { ...smallSurvey, title: { de: 'Geänderte Testumfrage', en: 'Changed' } };
   const second = await app.inject({ method: 'POST', url: '/api/v1/surveys', headers, payload: { slug: 'pruefung', definition: changed } });
-  t.same(second.json(), { slug: 'pruefung', version: 2, created: true, sanitized: [] });
+  t.same(second.json(), { slug: 'pruefung', version: 2, created: true, sanitized: [], warnings: [] });
   const detail = await app.inject({ url: '/api/v1/surveys/pruefung', headers });
   t.same(detail.json().versions.map((v: { version: number }) => v.version), [1, 2]);
   t.equal(detail.json().title, 'Geänderte Testumfrage');

@@ -12,7 +12,7 @@ import { httpError } from '../../errors.ts';
 import { linkState, listLinks } from '../../repositories/links.ts';
 import { currentRelease, releaseGrowth, smallGrowth } from '../../repositories/releases.ts';
 import { listShares } from '../../repositories/shares.ts';
-import { findSurvey, listVersions } from '../../repositories/surveys.ts';
+import { codingWarnings, findSurvey, listVersions } from '../../repositories/surveys.ts';
 import { liveCounts } from '../../repositories/workspace.ts';
 import { LangQuery, langOfRequest, requireSession, SlugParams, sendHtml, viewOf } from './common.ts';
 import { RowId } from '../common.ts';
@@ -78,7 +78,9 @@ const surveyRoutes: FastifyPluginAsyncZod = async (app) => {
       const survey = await surveyOr404(app, request.params.slug, lang);
       const q = request.query;
       const notice: Notice | undefined = q.done ? { kind: 'ok', html: escapeHtml(TEXTS[lang][DONE[q.done]]) } : undefined;
-      const upload: UploadResult | undefined = q.v ? { kind: q.same === '1' ? 'unchanged' : 'created', version: q.v } : undefined;
+      // a new version whose codes or scale changed says so (the warnings of the import, recomputed)
+      const warnings = q.v && q.same !== '1' ? (await codingWarnings(app.db, survey.id, q.v)).map((w) => ({ element: w.element, message: lang === 'en' ? w.en : w.message })) : [];
+      const upload: UploadResult | undefined = q.v ? { kind: q.same === '1' ? 'unchanged' : 'created', version: q.v, warnings } : undefined;
       return sendHtml(reply, surveyPage(viewOf(app, request, reply), await surveyPageData(app, survey, { notice, upload })));
     },
   );

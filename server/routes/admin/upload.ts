@@ -16,7 +16,8 @@ export async function importUpload(db: Db, slug: string, text: string, actor: st
     return { kind: 'refused', message: TEXTS[lang].badJson, findings: [], definition: text };
   try {
     const r = await importSurvey(db, { slug, definition: definition as Record<string, unknown> }, actor);
-    return { kind: r.created ? 'created' : 'unchanged', version: r.version, sanitized: r.sanitized };
+    const warnings = r.warnings.map((w) => ({ element: w.element, message: lang === 'en' ? w.en : w.message }));
+    return { kind: r.created ? 'created' : 'unchanged', version: r.version, sanitized: r.sanitized, warnings };
   } catch (err) {
     if (err instanceof LintError) return { kind: 'refused', findings: err.findings, definition: text };
     throw err;

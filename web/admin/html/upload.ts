@@ -3,7 +3,7 @@
 import { escapeHtml, type Notice, notice, postForm, textsOf, type View } from './layout.ts';
 
 export type UploadResult =
-  | { kind: 'created' | 'unchanged'; version: number; sanitized?: { element: string; message: string }[] }
+  | { kind: 'created' | 'unchanged'; version: number; sanitized?: { element: string; message: string }[]; warnings?: { element: string; message: string }[] }
   | { kind: 'refused'; message?: string; findings: { element: string; message: string }[]; slug?: string; definition: string };
 
 export function uploadResult(view: View, r: UploadResult | undefined): string {
@@ -14,7 +14,10 @@ export function uploadResult(view: View, r: UploadResult | undefined): string {
   const findingTable = (rows: string) => `<table class="bf-table bf-findings"><thead><tr><th>${escapeHtml(t.element)}</th><th>${escapeHtml(t.finding)}</th></tr></thead><tbody>${rows}</tbody></table>`;
   if (r.kind !== 'refused') {
     const done = escapeHtml(r.kind === 'created' ? t.versionAdded(r.version) : t.versionSame(r.version));
-    n = r.sanitized?.length ? { kind: 'ok', html: `<p>${done}</p><p>${escapeHtml(t.htmlCleaned)}</p>${findingTable(findingRows(r.sanitized))}` } : { kind: 'ok', html: done };
+    const cleaned = r.sanitized?.length ? `<p>${escapeHtml(t.htmlCleaned)}</p>${findingTable(findingRows(r.sanitized))}` : '';
+    // questions whose codes or scale changed: imported, but reports keep their versions apart
+    const recoded = r.warnings?.length ? `<p>${escapeHtml(t.codingChanged)}</p>${findingTable(findingRows(r.warnings))}` : '';
+    n = cleaned || recoded ? { kind: 'ok', html: `<p>${done}</p>${recoded}${cleaned}` } : { kind: 'ok', html: done };
   } else {
     const rows = findingRows(r.findings);
     n = {
