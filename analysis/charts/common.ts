@@ -107,8 +107,12 @@ export function frame(f: Frame, ctx: ChartContext): ChartSpec {
     config: {
       locale: vegaLocale(ctx.locale),
       font: 'DejaVu Sans, Verdana, sans-serif',
+      // no text under 11 px (legible on a phone, charts/fit.ts keeps sizes when narrowing)
       axis: { labelLimit: LABEL_LIMIT, labelFontSize: 11, titleFontSize: 11 },
-      legend: { labelLimit: LABEL_LIMIT, orient: 'top', direction: 'horizontal', columns: 3 },
+      legend: { labelLimit: LABEL_LIMIT, orient: 'top', direction: 'horizontal', columns: 3, labelFontSize: 11, titleFontSize: 11 },
+      // Vega's own aria labels are English ("X-axis titled …", "bar"); the chart is one image
+      // whose label is `description`, in the report's locale (render/svg.ts, web/report)
+      aria: false,
       view: { stroke: null },
       background: 'white',
       padding: 8,

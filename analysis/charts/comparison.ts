@@ -89,7 +89,7 @@ function choiceComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | nul
             },
           },
           {
-            mark: { type: 'text', align: 'left', dx: 3, fontSize: 9 },
+            mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 },
             encoding: { x: { field: 'share', type: 'quantitative' }, text: { field: 'share', type: 'quantitative', format: '.0%' }, color: { value: 'black' } },
           },
         ],
@@ -140,7 +140,7 @@ function matrixComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | nul
         layer: [
           { mark: { type: 'bar' }, encoding: { x: { field: 'mean', type: 'quantitative', title: t.mean, scale: { domain: [0, Math.max(scale, 1)] } } } },
           {
-            mark: { type: 'text', align: 'left', dx: 3, fontSize: 9 },
+            mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 },
             encoding: { x: { field: 'mean', type: 'quantitative' }, text: { field: 'mean', type: 'quantitative', format: '.1f' }, color: { value: 'black' } },
           },
         ],

@@ -139,7 +139,7 @@ export function likertChart(q: QuestionResult, ctx: ChartContext): ChartSpec | n
           },
           {
             transform: [{ filter: 'datum.share >= 0.08' }],
-            mark: { type: 'text', fontSize: 10 },
+            mark: { type: 'text', fontSize: 11 },
             encoding: { color: { field: 'ink', type: 'nominal', scale: null }, x: { field: 'centre', type: 'quantitative' }, text: { field: 'share', type: 'quantitative', format: '.0%' } },
           },
           { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#333333' }, encoding: { x: { field: 'zero', type: 'quantitative' }, y: null } },

@@ -51,7 +51,7 @@ export function multipleChart(q: QuestionResult, ctx: ChartContext): ChartSpec |
             },
           },
           {
-            mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
+            mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
             encoding: { x: { field: 'share', type: 'quantitative' }, text: { field: 'share', type: 'quantitative', format: '.1%' } },
           },
         ],

@@ -44,7 +44,7 @@ export function numberChart(q: QuestionResult, ctx: ChartContext): ChartSpec | n
           { mark: { type: 'tick', color: 'white', thickness: 3, size: 28 }, encoding: { x: { ...x, field: 'median' } } },
           { mark: { type: 'point', shape: 'diamond', filled: true, color: CATEGORICAL[1], size: 90 }, encoding: { x: { ...x, field: 'mean' } } },
           {
-            mark: { type: 'text', dy: -22, fontSize: 10 },
+            mark: { type: 'text', dy: -22, fontSize: 11 },
             encoding: { x: { ...x, field: 'median' }, text: { field: 'median', type: 'quantitative', format: ',.1~f' } },
           },
         ],

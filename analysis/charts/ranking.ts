@@ -44,7 +44,7 @@ export function rankingChart(q: QuestionResult, ctx: ChartContext): ChartSpec | 
         encoding: { x: { field, type: 'quantitative', title, scale: { domain }, axis: { format } } },
       },
       {
-        mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
+        mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
         encoding: { x: { field, type: 'quantitative' }, text: { field, type: 'quantitative', format: field === 'meanRank' ? '.1f' : '.1%' } },
       },
     ],

@@ -52,7 +52,7 @@ export function singleChart(q: QuestionResult, ctx: ChartContext): ChartSpec | n
             encoding: { x: { field: 'lower', type: 'quantitative' }, x2: { field: 'upper' } },
           },
           {
-            mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 10 },
+            mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 11 },
             encoding: { x: { field: 'at', type: 'quantitative' }, text: { field: 'share', type: 'quantitative', format: '.1%' } },
           },
         ],

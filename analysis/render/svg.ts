@@ -8,6 +8,15 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { type Locale, NUMBER_LOCALE, TIME_LOCALE } from '../format.ts';
 import { escapeXml } from './escape.ts';
 
+/**
+ * The SVG without Vega's per-element roles and aria labels: they are English whatever the
+ * report's locale ("Title text …", "group mark container"); the chart is one image, labelled
+ * by its description. web/report/main.ts does the same to the chart it draws in the page.
+ */
+export function withoutVegaAria(svg: string): string {
+  return svg.replace(/ (?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"/g, '');
+}
+
 export async function renderSvg(spec: TopLevelSpec, locale: Locale): Promise<string> {
   const compiled = compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), {
@@ -15,7 +24,7 @@ export async function renderSvg(spec: TopLevelSpec, locale: Locale): Promise<str
     locale: { number: NUMBER_LOCALE[locale], time: TIME_LOCALE[locale] },
   } as never);
   try {
-    const svg = await view.toSVG();
+    const svg = withoutVegaAria(await view.toSVG());
     const description = typeof spec.description === 'string' ? spec.description : '';
     if (!description) return svg;
     const label = escapeXml(description);

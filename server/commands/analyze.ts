@@ -16,7 +16,8 @@ import { renderSvg } from '../../analysis/render/svg.ts';
 import { UserError } from '../errors.ts';
 import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
 import { profileFor } from '../repositories/profiles.ts';
-import { findSurvey, listVersions } from '../repositories/surveys.ts';
+import { surveyForReport } from '../repositories/report-survey.ts';
+import { findSurvey } from '../repositories/surveys.ts';
 import { output, parse, required, withApp } from './common.ts';
 import { progress } from './progress.ts';
 
@@ -121,7 +122,7 @@ export default async function analyze(argv: string[]): Promise<void> {
     const survey = await findSurvey(app.db, slug);
     if (!survey) throw new UserError(`Die Umfrage "${slug}" gibt es nicht (befund survey list zeigt alle)`);
     const catalogue = await mergedCatalogue(app.db, survey.id);
-    const versions = (await listVersions(app.db, survey.id)).map((v) => v.version);
+    const about = await surveyForReport(app.db, survey);
     const data = await loadAggregates(app.db, survey.id, {});
     if (data.bases.reduce((s, b) => s + b.n, 0) === 0)
       throw new UserError(`Die Umfrage "${slug}" hat noch keine abgeschlossenen Antworten: erst Antworten sammeln (oder befund demo --survey ${slug}), dann auswerten`);
@@ -131,7 +132,7 @@ export default async function analyze(argv: string[]): Promise<void> {
       try {
         // the survey's own profile for this audience where a researcher uploaded one
         const profile = await profileFor(app.db, survey.id, audience);
-        reports.push(buildReport({ catalogue, data, profile, minGroupSize: k, locale, survey: { slug, title: { de: survey.title }, versions } }));
+        reports.push(buildReport({ catalogue, data, profile, minGroupSize: k, locale, survey: about }));
       } catch (err) {
         if (err instanceof ReportError || err instanceof ProfileError) throw new UserError(`Bericht für "${audience}": ${err.message}`);
         throw err;

@@ -37,7 +37,8 @@ import { type Release, releaseForReaders } from '../repositories/releases.ts';
 import { profileFor } from '../repositories/profiles.ts';
 import { canViewReport } from '../repositories/shares.ts';
 import { roleAllows } from '../repositories/tokens.ts';
-import { findSurvey, listVersions, SLUG_PATTERN } from '../repositories/surveys.ts';
+import { surveyForReport } from '../repositories/report-survey.ts';
+import { findSurvey, SLUG_PATTERN } from '../repositories/surveys.ts';
 
 /** PDFs waiting or printing at once; one more gets 503 with Retry-After. */
 export const PDF_QUEUE_MAX = 4;
@@ -182,11 +183,11 @@ async function build(
   release: Release | null | 'live',
   allowed: readonly SharedFilter[],
 ): Promise<Built> {
-  const [catalogue, data, versions] = await Promise.all([
+  const [catalogue, data, about] = await Promise.all([
     mergedCatalogue(app.db, survey.id),
     // a share key without a release (the survey has no answers yet) gets an empty report
     release === 'live' ? loadAggregates(app.db, survey.id) : release ? loadAggregates(app.db, survey.id, { release, approval: true }) : { bases: [], counts: [], openTexts: [] },
-    listVersions(app.db, survey.id),
+    surveyForReport(app.db, survey),
   ]);
   const include = new Set(profile.segments.include);
   // link labels are offered (and so shown) only where the reader may filter by them
@@ -202,7 +203,7 @@ async function build(
       minGroupSize: app.config.minGroupSize,
       locale,
       filters: { segments: q.segment, linkLabels: q.label },
-      survey: { slug: survey.slug, title: { de: survey.title }, versions: versions.map((v) => v.version) },
+      survey: about,
     });
     return { report, status: 200, options };
   } catch (err) {

@@ -8,7 +8,8 @@ import { buildReport, ReportError } from '../../analysis/report/build.ts';
 import { httpError } from '../errors.ts';
 import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
 import { profileFor } from '../repositories/profiles.ts';
-import { findSurvey, listVersions, SLUG_PATTERN } from '../repositories/surveys.ts';
+import { surveyForReport } from '../repositories/report-survey.ts';
+import { findSurvey, SLUG_PATTERN } from '../repositories/surveys.ts';
 
 const Message = z.object({ message: z.string() });
 const many = z
@@ -36,7 +37,7 @@ const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!survey) throw httpError(404, `Die Umfrage "${slug}" gibt es nicht`);
       // the survey's own profile for this audience where a researcher uploaded one
       const profile = await profileFor(app.db, survey.id, q.audience);
-      const [catalogue, data, versions] = await Promise.all([mergedCatalogue(app.db, survey.id), loadAggregates(app.db, survey.id), listVersions(app.db, survey.id)]);
+      const [catalogue, data, about] = await Promise.all([mergedCatalogue(app.db, survey.id), loadAggregates(app.db, survey.id), surveyForReport(app.db, survey)]);
       try {
         const report = buildReport({
           catalogue,
@@ -45,7 +46,7 @@ const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
           minGroupSize: app.config.minGroupSize,
           locale: q.locale,
           filters: { segments: q.segment, linkLabels: q.label },
-          survey: { slug: survey.slug, title: { de: survey.title }, versions: versions.map((v) => v.version) },
+          survey: about,
         });
         return report as unknown as Record<string, unknown>;
       } catch (err) {

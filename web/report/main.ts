@@ -8,6 +8,7 @@
 // are server-rendered; this script only draws.
 import embed from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
+import { fitChart } from '../../analysis/charts/fit.ts';
 
 type Spec = Parameters<typeof embed>[1];
 type View = Awaited<ReturnType<typeof embed>>['view'];
@@ -44,18 +45,38 @@ function buttons(view: View, figure: HTMLElement, id: string): void {
   figure.after(bar);
 }
 
+const EMBED = { renderer: 'svg', actions: false, ast: true, expr: expressionInterpreter, defaultStyle: false, tooltip: false } as const;
+
+/** One image for assistive technology, labelled in the report's locale (Vega's own labels are English). */
+function labelChart(target: HTMLElement, spec: Spec): void {
+  const svg = target.querySelector('svg');
+  if (!svg) return;
+  for (const el of svg.querySelectorAll('[role], [aria-label], [aria-roledescription], [aria-hidden]'))
+    for (const a of ['role', 'aria-label', 'aria-roledescription', 'aria-hidden']) el.removeAttribute(a);
+  for (const a of ['aria-roledescription', 'aria-hidden']) svg.removeAttribute(a);
+  svg.setAttribute('role', 'img');
+  const description = (spec as { description?: unknown }).description;
+  if (typeof description === 'string') svg.setAttribute('aria-label', description);
+}
+
 async function draw(figure: HTMLElement, spec: Spec): Promise<void> {
   const id = figure.dataset.chart ?? '';
   const target = figure.querySelector<HTMLElement>('.vis') ?? figure;
   target.textContent = '';
-  const result = await embed(target, spec, {
-    renderer: 'svg',
-    actions: false,
-    ast: true,
-    expr: expressionInterpreter,
-    defaultStyle: false,
-    tooltip: false,
-  });
+  let result = await embed(target, spec, EMBED);
+  // Too wide for the page (a phone): draw it again, narrower, instead of scaling the text down.
+  // Vega measures the text, so each round narrows by what is still too much (twice at most).
+  const available = figure.clientWidth;
+  let fitted = spec;
+  for (let round = 0; round < 3; round++) {
+    const natural = Number(target.querySelector('svg')?.getAttribute('width') ?? 0);
+    if (available <= 0 || natural <= available || round === 2) break;
+    fitted = fitChart(fitted as never, natural, available) as Spec;
+    result.finalize();
+    target.textContent = '';
+    result = await embed(target, fitted, EMBED);
+  }
+  labelChart(target, spec);
   figure.dataset.rendered = 'true';
   buttons(result.view, figure, id);
 }
