@@ -69,6 +69,12 @@ const EnvSchema = z.object({
       .min(32, 'SESSION_SECRET muss mindestens 32 Zeichen lang sein, z. B. SESSION_SECRET=$(openssl rand -hex 32) – oder lassen Sie die Variable weg, dann teilen sich alle Server den Schlüssel aus der Datenbank')
       .optional(),
   ),
+  PDF_CONCURRENCY: z.coerce
+    .number({ message: 'PDF_CONCURRENCY muss eine Zahl sein, z. B. PDF_CONCURRENCY=4' })
+    .int('PDF_CONCURRENCY muss eine ganze Zahl sein, z. B. PDF_CONCURRENCY=4')
+    .min(1, 'PDF_CONCURRENCY muss zwischen 1 und 32 liegen, z. B. PDF_CONCURRENCY=4')
+    .max(32, 'PDF_CONCURRENCY muss zwischen 1 und 32 liegen (jeder wartende Bericht hält sein HTML im Speicher)')
+    .default(4),
   WEBHOOK_FAILED_RETENTION_DAYS: z.coerce
     .number({ message: 'WEBHOOK_FAILED_RETENTION_DAYS muss eine Zahl von Tagen sein, z. B. WEBHOOK_FAILED_RETENTION_DAYS=30' })
     .int('WEBHOOK_FAILED_RETENTION_DAYS muss eine ganze Zahl von Tagen sein, z. B. WEBHOOK_FAILED_RETENTION_DAYS=30')
@@ -116,6 +122,8 @@ export interface Config {
     /** Above this mean event-loop delay, requests are shed with 503. */
     maxEventLoopDelayMs: number;
   };
+  /** PDF reports waiting or being printed at once; one more gets 503 (routes/report-pages.ts). */
+  pdfConcurrency: number;
   /** Whose X-Forwarded-For gives the client address (server/trust-proxy.ts). */
   trustProxy: TrustProxy;
   /** Set: the CSRF key is derived from it. Unset: every instance shares a key kept in the database. */
@@ -162,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       httpKeepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     },
+    pdfConcurrency: e.PDF_CONCURRENCY,
     trustProxy: e.TRUST_PROXY,
     sessionSecret: e.SESSION_SECRET,
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, concurrency: e.WEBHOOK_CONCURRENCY, failedRetentionDays: e.WEBHOOK_FAILED_RETENTION_DAYS },

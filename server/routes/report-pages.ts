@@ -40,8 +40,7 @@ import { roleAllows } from '../repositories/tokens.ts';
 import { surveyForReport } from '../repositories/report-survey.ts';
 import { findSurvey, SLUG_PATTERN } from '../repositories/surveys.ts';
 
-/** PDFs waiting or printing at once; one more gets 503 with Retry-After. */
-export const PDF_QUEUE_MAX = 4;
+/** A PDF refused because PDF_CONCURRENCY are already waiting or printing may be asked for again after this. */
 const PDF_RETRY_AFTER_SECONDS = 10;
 
 /**
@@ -280,10 +279,10 @@ const reportPages: FastifyPluginAsyncZod = async (app) => {
       .send(renderCsv(l.report, l.locale));
   });
 
-  // One browser for the process, started on the first PDF; one PDF at a time, PDF_QUEUE_MAX at
+  // One browser for the process, started on the first PDF; one PDF at a time, PDF_CONCURRENCY at
   // most waiting or printing (each holds its HTML in memory; the rest get 503 at once).
   let browser: Promise<Browser> | null = null;
-  const queue = new PrintQueue(PDF_QUEUE_MAX);
+  const queue = new PrintQueue(app.config.pdfConcurrency);
   app.addHook('onClose', async () => {
     if (browser) await (await browser.catch(() => null))?.close();
   });
@@ -322,7 +321,7 @@ const reportPages: FastifyPluginAsyncZod = async (app) => {
         .code(503)
         .header('retry-after', String(PDF_RETRY_AFTER_SECONDS))
         .send({
-          message: `Gerade werden schon ${PDF_QUEUE_MAX} PDF-Berichte erstellt; bitte versuchen Sie es in ${PDF_RETRY_AFTER_SECONDS} Sekunden noch einmal. Die Berichtsseite und die Tabellen (CSV) gehen sofort.`,
+          message: `Gerade werden schon ${app.config.pdfConcurrency} PDF-Berichte erstellt; bitte versuchen Sie es in ${PDF_RETRY_AFTER_SECONDS} Sekunden noch einmal. Die Berichtsseite und die Tabellen (CSV) gehen sofort.`,
         });
     }
     const pdf = await slot(async () => {

@@ -35,6 +35,7 @@ const wrong: [string, Record<string, string>, RegExp][] = [
   ['a group size below 2', { MIN_GROUP_SIZE: '1' }, /MIN_GROUP_SIZE muss mindestens 2/],
   ['a PUBLIC_URL without scheme', { PUBLIC_URL: 'befund.example.org' }, /PUBLIC_URL muss eine vollständige Adresse/],
   ['an unknown log level', { LOG_LEVEL: 'loud' }, /LOG_LEVEL ist unbekannt; erlaubt sind fatal/],
+  ['no room in the PDF queue', { PDF_CONCURRENCY: '0' }, /PDF_CONCURRENCY muss zwischen 1 und 32 liegen, z\. B\. PDF_CONCURRENCY=4/],
 ];
 for (const [what, env, message] of wrong) {
   t.test(`${what} is refused with a sentence naming the variable`, async (t) => {

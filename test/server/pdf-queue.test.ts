@@ -1,4 +1,4 @@
-// The PDF queue has a bound: PDF_QUEUE_MAX reports waiting or printing; one more gets 503 with
+// The PDF queue has a bound: PDF_CONCURRENCY reports waiting or printing; one more gets 503 with
 // Retry-After and a German sentence at once instead of piling up HTML in memory, and a place
 // frees up when a print ends, however it ends.
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ import { links } from '../../server/db/schema.ts';
 import { insertResponse } from '../../server/repositories/responses.ts';
 import { createShare } from '../../server/repositories/shares.ts';
 import { findSurvey, latestVersion } from '../../server/repositories/surveys.ts';
-import { PDF_QUEUE_MAX, PrintQueue } from '../../server/routes/report-pages.ts';
+import { PrintQueue } from '../../server/routes/report-pages.ts';
 import { prepareStudy } from '../../server/startup.ts';
 import { seededRandom, syntheticModel, syntheticResponse } from '../../surveys/synthetic.ts';
 import { buildTestApp } from '../helpers/app.ts';
@@ -55,7 +55,10 @@ t.test('the route answers 503 with Retry-After once the queue is full', async (t
   chmodSync(fake, 0o755);
   const before = process.env.CHROMIUM_PATH;
   process.env.CHROMIUM_PATH = fake;
-  const { app, cleanup } = await buildTestApp({ MIN_GROUP_SIZE: '2' });
+  // PDF_CONCURRENCY=2 rather than the default 4: the bound comes from the setting.
+  const { app, cleanup } = await buildTestApp({ MIN_GROUP_SIZE: '2', PDF_CONCURRENCY: '2' });
+  const bound = app.config.pdfConcurrency;
+  t.equal(bound, 2, 'the bound is the setting');
   t.teardown(async () => {
     await cleanup();
     if (before === undefined) delete process.env.CHROMIUM_PATH;
@@ -78,7 +81,7 @@ t.test('the route answers 503 with Retry-After once the queue is full', async (t
   t.equal((await app.inject({ url: `/reports/om-partner-befragung/sme/data.json?key=${share.key}` })).statusCode, 200, 'the report exists (and is cached)');
 
   const settled: { statusCode: number }[] = [];
-  const requests = Array.from({ length: PDF_QUEUE_MAX + 3 }, () =>
+  const requests = Array.from({ length: bound + 3 }, () =>
     app.inject({ url }).then((r) => {
       settled.push(r);
       return r;
@@ -90,14 +93,14 @@ t.test('the route answers 503 with Retry-After once the queue is full', async (t
   t.same(
     refused.map((r) => r.statusCode),
     [503, 503, 503],
-    `${PDF_QUEUE_MAX} places are taken, the other 3 are refused at once`,
+    `${bound} places are taken, the other 3 are refused at once`,
   );
   writeFileSync(gate, '');
   const answers = await Promise.all(requests);
-  t.equal(answers.filter((r) => r.statusCode === 503).length, 3, `the ${PDF_QUEUE_MAX} in the queue were not refused`);
+  t.equal(answers.filter((r) => r.statusCode === 503).length, 3, `the ${bound} in the queue were not refused`);
   for (const r of refused as Awaited<(typeof requests)[number]>[]) {
     t.equal(r.headers['retry-after'], '10', 'with Retry-After');
-    t.match(r.json().message, /Gerade werden schon 4 PDF-Berichte erstellt; bitte versuchen Sie es in 10 Sekunden noch einmal/);
+    t.match(r.json().message, new RegExp(`Gerade werden schon ${bound} PDF-Berichte erstellt; bitte versuchen Sie es in 10 Sekunden noch einmal`));
   }
   const after = await app.inject({ url });
   t.not(after.statusCode, 503, 'once the prints have ended, the next one is taken again');
