@@ -39,8 +39,8 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Bu
     LOG_LEVEL: 'silent',
     DATA_DIR: 'memory://',
     // Test files share two busy cores, and the process running a test also runs its checks
-    // between requests: load shedding would answer some of them 503 (under-pressure counts a
-    // sampling second without any sample as an infinite delay). Off in test apps.
+    // between requests: load shedding would answer some of them 503 when those checks keep the
+    // loop busy for seconds. Off in test apps; test/server/overload.test.ts turns it on.
     MAX_EVENT_LOOP_DELAY_MS: '0',
     // For the same reason the health probe may wait 10 s: on a busy machine a 1 s probe declared
     // a healthy database down and the route answered 503 (seen in the differential test).
