@@ -105,7 +105,9 @@ export function describeChange(before: CatalogueQuestion, after: CatalogueQuesti
   if (a.codes.join('\u0000') !== b.codes.join('\u0000')) {
     const from = describeCodes(a.codes);
     const to = describeCodes(b.codes);
-    what.push(scale ? { de: `Skala ${from} → ${to}`, en: `scale ${from} → ${to}` } : { de: `Antwortcodes ${from} → ${to}`, en: `answer codes ${from} → ${to}` });
+    const added = b.codes.filter((c) => !a.codes.includes(c));
+    if (codingRelation(before, after) === 'extended') what.push({ de: `neue Antwortcodes: ${added.join(', ')}`, en: `new answer codes: ${added.join(', ')}` });
+    else what.push(scale ? { de: `Skala ${from} → ${to}`, en: `scale ${from} → ${to}` } : { de: `Antwortcodes ${from} → ${to}`, en: `answer codes ${from} → ${to}` });
   }
   // beyond the question's own choices: matrix columns, rows, cells, inner questions
   if (what.length === 0 || (a.codes.length === 0 && b.codes.length === 0)) {

@@ -92,7 +92,7 @@ t.test(`importing a version with changed codes warns, naming each question (${db
     ['urteil', 'note', 'kanal'],
     'exactly the recoded questions; the reworded rolle and themen do not warn',
   );
-  t.match(second.body.warnings[2].message, /neue Antwortmöglichkeiten \(Antwortcodes post, web → post, telefon, web\)\. Die bisherigen Codes bleiben gleich/);
+  t.match(second.body.warnings[2].message, /neue Antwortmöglichkeiten \(neue Antwortcodes: telefon\)\. Die bisherigen Codes bleiben gleich/);
   t.match(second.body.warnings[0].message, /Antwortcodes 1–5 → gut, schlecht/);
   t.match(second.body.warnings[1].message, /Skala 1–5 → 1–7/);
   t.match(second.body.warnings[1].en, /scale 1–5 → 1–7/);
