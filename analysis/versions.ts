@@ -4,7 +4,7 @@
 // coding first, each titled with the versions it covers ("Fassung 3, ab 5.12.2026"), so a table
 // never adds up answers given on different scales.
 import { SPLIT_MARK } from '../surveys/coding.ts';
-import type { Catalogue, CatalogueQuestion, LocalizedText } from '../surveys/types.ts';
+import type { Catalogue, CatalogueQuestion, LocalizedText, Variable } from '../surveys/types.ts';
 
 export interface VersionCatalogue {
   version: number;
@@ -97,5 +97,19 @@ export function versionedCatalogue(versions: readonly VersionCatalogue[]): Catal
     });
   });
   const locales = [...new Set(newestFirst.flatMap((c) => c.catalogue.locales))];
-  return { locales, questions };
+  return { locales, questions: questions.map((q) => (q.shownIf ? { ...q, shownIf: everyCoding(q.shownIf, questions) } : q)) };
+}
+
+/**
+ * A condition's variables (`shownIf`) in every coding of their question: "nicht gefragt" sums
+ * the filter question's cells over all versions, so each coding's cells must be shown for it to be.
+ */
+function everyCoding(vars: readonly Variable[], questions: readonly CatalogueQuestion[]): Variable[] {
+  return vars.flatMap((v) => {
+    const codings = questions.filter((q) => q.name !== v.question && baseName(q.name) === v.question);
+    if (codings.length === 0) return [v];
+    const suffix = v.key.slice(v.question.length);
+    const more = codings.flatMap((q) => q.variables.filter((x) => x.key === q.name + suffix));
+    return [v, ...more];
+  });
 }

@@ -59,6 +59,18 @@ t.test('the merged catalogue: one entry per coding, newest first, labelled with 
   t.same(codingLabel([1, 2, 4], '2026-12-05'), { de: 'Fassungen 1–2, 4, ab 5.12.2026', en: 'Versions 1–2, 4, from 2026-12-05' });
 });
 
+t.test('a condition on a recoded question reads the cells of every coding', async (t) => {
+  const cond = (max: number) => survey([{ type: 'rating', name: 'filter', rateMax: max }, { type: 'text', name: 'warum', visibleIf: '{filter} < 3' }]);
+  const list: { version: number; createdAt: string; catalogue: Catalogue }[] = [];
+  [5, 7].forEach((max, i) => {
+    const built = buildCatalogue(cond(max));
+    const splits = codingSplits(list, built, i + 1);
+    list.push({ version: i + 1, createdAt: '2026-05-01', catalogue: Object.keys(splits).length ? { ...built, splits } : built });
+  });
+  const warum = versionedCatalogue(list).questions.find((q) => q.name === 'warum');
+  t.same(warum?.shownIf?.map((v) => v.key), ['filter', 'filter@v2'], 'both codings of the filter question');
+});
+
 t.test("a version's counted keys are exactly the merged entries' variables", async (t) => {
   const merged = versionedCatalogue(versions);
   const keys = new Set(merged.questions.flatMap((q) => q.variables.map((v) => v.key)));
