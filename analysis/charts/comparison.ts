@@ -1,5 +1,6 @@
-// Segment comparisons: grouped bars, one colour per segment (Okabe–Ito). Choice-like questions
-// show each option's share per segment; matrix questions show the mean of each row per segment.
+// Segment comparisons as small multiples: one panel per segment, side by side with the same
+// axis (stacked on a phone, charts/fit.ts), one colour per segment (Okabe–Ito). Choice-like
+// questions show each option's share per segment; matrix questions the mean of each row.
 // A segment suppressed as a whole, or one with a hidden cell (its shares would let the hidden
 // count be recomputed), is left out and named. The test result is given in words underneath.
 import { formatNumber, formatP, type Locale } from '../format.ts';
@@ -10,7 +11,7 @@ const TEXT = {
   de: {
     share: 'Anteil innerhalb der Gruppe',
     mean: 'Mittelwert (Skalenpunkte)',
-    kind: 'Gruppiertes Balkendiagramm im Vergleich der Gruppen',
+    kind: 'Balkendiagramme je Gruppe im Vergleich',
     groups: 'Gruppen',
     test: { 'chi-square': 'Chi-Quadrat-Test', 'kruskal-wallis': 'Kruskal-Wallis-Test', 'mann-whitney': 'Mann-Whitney-Test' },
     effect: { 'cramers-v': 'Cramérs V', 'eta-squared-h': 'η²', r: 'r' },
@@ -18,7 +19,7 @@ const TEXT = {
   en: {
     share: 'Share within the group',
     mean: 'Mean (scale points)',
-    kind: 'Grouped bar chart comparing the groups',
+    kind: 'Bar charts per group, compared',
     groups: 'Groups',
     test: { 'chi-square': 'Chi-square test', 'kruskal-wallis': 'Kruskal-Wallis test', 'mann-whitney': 'Mann-Whitney test' },
     effect: { 'cramers-v': "Cramér's V", 'eta-squared-h': 'η²', r: 'r' },
@@ -38,6 +39,22 @@ function testLines(tests: { row: string; line: string }[]): string[] {
   const by = new Map<string, string[]>();
   for (const t of tests) by.set(t.line, [...(by.get(t.line) ?? []), t.row]);
   return [...by].map(([line, rows]) => (rows.length === tests.length ? line : `${rows.join(', ')}: ${line}`));
+}
+
+/**
+ * One panel per segment over the same data (filtered by `segment`), the categories' labels on
+ * the first panel only: small multiples read more easily than bars of three groups interleaved.
+ */
+function smallMultiples(segments: string[], y: Record<string, unknown>, rows: number, layer: (colour: string) => unknown[]) {
+  const width = Math.max(110, Math.floor((WIDTH * 1.25) / segments.length));
+  return segments.map((segment, i) => ({
+    title: { text: segment, fontSize: 12, anchor: 'start' },
+    transform: [{ filter: { field: 'segment', equal: segment } }],
+    width,
+    height: heightFor(rows),
+    encoding: { y: i === 0 ? y : { ...y, axis: null } },
+    layer: layer(CATEGORICAL[i % CATEGORICAL.length]),
+  }));
 }
 
 function usable(g: GroupResult): boolean {
@@ -68,16 +85,9 @@ function choiceComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | nul
       subtitle: wrap(shown.map(([k, g]) => `${tr(g.label, ctx.locale) || k}: n = ${formatNumber(g.n as number, ctx.locale)}`).join('; '), 90),
       view: {
         data: { values: data },
-        width: WIDTH,
-        height: heightFor(options.length * shown.length, 14),
-        encoding: {
-          y: { field: 'option', type: 'nominal', sort: options.map((o) => o.label), title: null },
-          yOffset: { field: 'segment', type: 'nominal', sort: segments },
-          color: { field: 'segment', type: 'nominal', sort: segments, scale: { domain: segments, range: CATEGORICAL.slice(0, segments.length) }, title: t.groups },
-        },
-        layer: [
+        hconcat: smallMultiples(segments, { field: 'option', type: 'nominal', sort: options.map((o) => o.label), title: null }, options.length, (colour) => [
           {
-            mark: { type: 'bar' },
+            mark: { type: 'bar', color: colour },
             encoding: {
               x: { field: 'share', type: 'quantitative', title: t.share, axis: { format: '.0%' }, scale: { domain: [0, 1] } },
               tooltip: [
@@ -92,7 +102,7 @@ function choiceComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | nul
             mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 },
             encoding: { x: { field: 'share', type: 'quantitative' }, text: { field: 'share', type: 'quantitative', format: '.0%' }, color: { value: 'black' } },
           },
-        ],
+        ]),
       },
       footnote: [...testLine(c.test, c.testOmitted, ctx.locale), ...hiddenLine(hidden, ctx)],
       description: `${t.kind}: ${tr(q.title, ctx.locale)}. ${t.groups}: ${segments.join(', ')}. ${testLine(c.test, c.testOmitted, ctx.locale).join(' ')}`.trim(),
@@ -130,20 +140,13 @@ function matrixComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | nul
       q,
       view: {
         data: { values: data },
-        width: WIDTH,
-        height: heightFor(rows.length * segments.length, 12),
-        encoding: {
-          y: { field: 'row', type: 'nominal', sort: rows, title: null },
-          yOffset: { field: 'segment', type: 'nominal', sort: segments },
-          color: { field: 'segment', type: 'nominal', sort: segments, scale: { domain: segments, range: CATEGORICAL.slice(0, segments.length) }, title: t.groups },
-        },
-        layer: [
-          { mark: { type: 'bar' }, encoding: { x: { field: 'mean', type: 'quantitative', title: t.mean, scale: { domain: [0, Math.max(scale, 1)] } } } },
+        hconcat: smallMultiples(segments, { field: 'row', type: 'nominal', sort: rows, title: null }, rows.length, (colour) => [
+          { mark: { type: 'bar', color: colour }, encoding: { x: { field: 'mean', type: 'quantitative', title: t.mean, scale: { domain: [0, Math.max(scale, 1)] } } } },
           {
             mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 },
             encoding: { x: { field: 'mean', type: 'quantitative' }, text: { field: 'mean', type: 'quantitative', format: '.1f' }, color: { value: 'black' } },
           },
-        ],
+        ]),
       },
       footnote: [...testLines(tests).flatMap((l) => wrap(l, 100)), ...hiddenLine(hidden, ctx)],
       description: `${t.kind}: ${tr(q.title, ctx.locale)}. ${t.groups}: ${segments.join(', ')}.`,

@@ -96,7 +96,8 @@ for (const { fixture, definition, surveyId, stored, names } of filled) {
 
   t.test(`${fixture}: buildReport on the same aggregates gives the API's report, byte for byte`, async (t) => {
     const [catalogue, data, versions] = await Promise.all([mergedCatalogue(app.db, surveyId), loadAggregates(app.db, surveyId), listVersions(app.db, surveyId)]);
-    const survey = { slug: fixture, title: { de: String(definition.title.de) }, versions: versions.map((v) => v.version) };
+    // the survey's title in both languages, from its definition, as every report surface gives it
+    const survey = { slug: fixture, title: { de: String(definition.title.de), en: String(definition.title.en) }, versions: versions.map((v) => v.version) };
     for (const audience of AUDIENCES) {
       const direct = buildReport({ catalogue, data, profile: loadProfile(audience), minGroupSize: app.config.minGroupSize, locale: 'de', survey });
       const api = (await app.inject({ url: `/api/v1/surveys/${fixture}/report?audience=${audience}`, headers })).json();

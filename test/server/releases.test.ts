@@ -204,5 +204,8 @@ t.test('erasures while releases are published: the release never keeps an erased
   const reader = (await app.inject({ url: `${base}/data.json?key=${share.key}` })).json().report;
   const live = (await app.inject({ url: `${base}/data.json`, headers: researcher })).json().report;
   t.same(reader.responses, live.responses, 'the key holder sees exactly the live bases');
-  t.same(reader.sections, live.sections, 'and exactly the live figures');
+  // open texts reach a key holder only once approved (none are here); every figure is the same
+  const figures = (sections: unknown) => JSON.parse(JSON.stringify(sections), (k, v) => (k === 'texts' || k === 'notes' ? undefined : v));
+  t.same(figures(reader.sections), figures(live.sections), 'and exactly the live figures');
+  t.notOk(JSON.stringify(reader.sections).includes('Checklisten'), 'with no open text, none being approved');
 });
