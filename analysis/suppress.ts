@@ -77,9 +77,25 @@ export interface ProtectedTable {
 
 export const DEFAULT_MIN_GROUP_SIZE = 5;
 
-/** The text shown in place of a suppressed figure. */
+/** The text shown in place of a primary suppression (a group or cell of 1 … k − 1 answers). */
 export function suppressionNotice(minGroupSize: number): { de: string; en: string } {
   return { de: `weniger als ${minGroupSize} Antworten`, en: `fewer than ${minGroupSize} answers` };
+}
+
+/** The text shown in place of a complementary (secondary) suppression: the figure itself may be
+ *  large; it is hidden only so that a small one cannot be worked out from it. */
+export const COMPLEMENTARY_NOTICE: { de: string; en: string } = { de: 'zum Schutz kleiner Gruppen ausgeblendet', en: 'hidden to protect small groups' };
+
+/** The truthful words for one hidden figure: `primary` (the report's `notice`, "weniger als k
+ *  Antworten") for reasons 'small-group' and 'small-cell', COMPLEMENTARY_NOTICE for 'complementary'. */
+export function noticeFor<T extends { de: string }>(f: unknown, primary: T): T | { de: string; en: string } {
+  return typeof f === 'object' && f !== null && (f as Suppressed).reason === 'complementary' ? COMPLEMENTARY_NOTICE : primary;
+}
+
+/** Of several hidden figures behind one shown gap, the one whose words apply: a primary one if any. */
+export function mainSuppression(figures: readonly unknown[]): Suppressed | undefined {
+  const hidden = figures.filter((f): f is Suppressed => typeof f === 'object' && f !== null && (f as Suppressed).suppressed === true);
+  return hidden.find((f) => f.reason !== 'complementary') ?? hidden[0];
 }
 
 export function isSuppressed(f: Figure): f is Suppressed {

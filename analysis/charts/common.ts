@@ -4,6 +4,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { formatNumber, type Locale, vegaLocale } from '../format.ts';
 import type { Figure, LocalizedText, QuestionResult, Suppressed } from '../report/model.ts';
+import { noticeFor } from '../suppress.ts';
 
 export type ChartSpec = TopLevelSpec;
 /** A Vega-Lite view (unit, layer, concat or facet) before the outer title and config. */
@@ -62,7 +63,7 @@ export function words(locale: Locale) {
 /** "n = 142 gültige Antworten (8 ohne Antwort)"; a suppressed n is given in words. */
 export function baseLine(q: Pick<QuestionResult, 'n' | 'noAnswer' | 'notAsked'>, ctx: ChartContext): string {
   const w = words(ctx.locale);
-  const n = isHidden(q.n) ? tr(ctx.notice, ctx.locale) : `${formatNumber(q.n, ctx.locale)} ${w.answered}`;
+  const n = isHidden(q.n) ? tr(noticeFor(q.n, ctx.notice), ctx.locale) : `${formatNumber(q.n, ctx.locale)} ${w.answered}`;
   const parts: string[] = [];
   if (typeof q.noAnswer === 'number' && q.noAnswer > 0) parts.push(`${formatNumber(q.noAnswer, ctx.locale)} ${w.noAnswer}`);
   // never asked (a condition hid the question) is not "no answer"
@@ -70,11 +71,26 @@ export function baseLine(q: Pick<QuestionResult, 'n' | 'noAnswer' | 'notAsked'>,
   return `${w.n} = ${n}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 
-/** "Nicht gezeigt: »Sonstiges«, »Keine« – weniger als 5 Antworten" (empty when nothing is hidden). */
-export function hiddenLine(labels: string[], ctx: ChartContext): string[] {
-  if (labels.length === 0) return [];
-  const list = labels.map((l) => (ctx.locale === 'de' ? `»${l}«` : `“${l}”`)).join(', ');
-  return wrap(`${words(ctx.locale).hidden}: ${list} – ${tr(ctx.notice, ctx.locale)}`, 90);
+/** A hidden entry of a chart with the suppression whose words apply (see `mainSuppression`). */
+export interface HiddenLabel {
+  label: string;
+  hidden?: Suppressed;
+}
+
+/** "Nicht gezeigt: »Sonstiges«, »Keine« – weniger als 5 Antworten", one line per wording: primary
+ *  suppressions (and plain labels) say "weniger als k Antworten", complementary ones "zum Schutz
+ *  kleiner Gruppen ausgeblendet" (empty when nothing is hidden). */
+export function hiddenLine(labels: (string | HiddenLabel)[], ctx: ChartContext): string[] {
+  const byWords = new Map<string, string[]>();
+  for (const l of labels) {
+    const entry = typeof l === 'string' ? { label: l } : l;
+    const text = tr(noticeFor(entry.hidden, ctx.notice), ctx.locale);
+    byWords.set(text, [...(byWords.get(text) ?? []), entry.label]);
+  }
+  return [...byWords].flatMap(([text, ls]) => {
+    const list = ls.map((l) => (ctx.locale === 'de' ? `»${l}«` : `“${l}”`)).join(', ');
+    return wrap(`${words(ctx.locale).hidden}: ${list} – ${text}`, 90);
+  });
 }
 
 export interface Frame {

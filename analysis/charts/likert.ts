@@ -3,7 +3,8 @@
 // computed here from the aggregated shares, so the centring does not depend on Vega's stacking.
 // A row with a suppressed figure is left out as a whole (its shares would not add up) and named.
 import { formatShare } from '../format.ts';
-import type { OptionResult, QuestionResult } from '../report/model.ts';
+import type { OptionResult, QuestionResult, Suppressed } from '../report/model.ts';
+import { mainSuppression } from '../suppress.ts';
 import { type ChartContext, type ChartSpec, frame, heightFor, hiddenLine, isHidden, NEUTRAL, tr, WIDTH } from './common.ts';
 
 /** ColorBrewer PuOr (colour-blind safe): picks for 1–5 categories on each side, outermost first. */
@@ -42,6 +43,8 @@ interface Row {
   label: string;
   options: OptionResult[];
   hidden: boolean;
+  /** The suppression whose words the footnote gives. */
+  reason?: Suppressed;
 }
 
 function rowsOf(q: QuestionResult, ctx: ChartContext): Row[] {
@@ -51,9 +54,10 @@ function rowsOf(q: QuestionResult, ctx: ChartContext): Row[] {
       label: tr(r.label, ctx.locale),
       options: r.options,
       hidden: isHidden(r.n) || r.options.some((o) => isHidden(o.percent)),
+      reason: mainSuppression([r.n, ...r.options.map((o) => o.percent)]),
     }));
   const options = q.options ?? [];
-  return [{ key: q.name, label: ' ', options, hidden: q.suppressed || options.some((o) => isHidden(o.percent)) }];
+  return [{ key: q.name, label: ' ', options, hidden: q.suppressed || options.some((o) => isHidden(o.percent)), reason: mainSuppression([q.n, ...options.map((o) => o.percent)]) }];
 }
 
 export function colours(k: number): string[] {
@@ -145,7 +149,7 @@ export function likertChart(q: QuestionResult, ctx: ChartContext): ChartSpec | n
           { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#333333' }, encoding: { x: { field: 'zero', type: 'quantitative' }, y: null } },
         ],
       },
-      footnote: [...(mid >= 0 ? [t.note] : []), ...hiddenLine(rows.filter((r) => r.hidden).map((r) => r.label.trim() || tr(q.title, ctx.locale)), ctx)],
+      footnote: [...(mid >= 0 ? [t.note] : []), ...hiddenLine(rows.filter((r) => r.hidden).map((r) => ({ label: r.label.trim() || tr(q.title, ctx.locale), hidden: r.reason })), ctx)],
       description: `${t.kind}: ${tr(q.title, ctx.locale)}. ${t.top}: ${best.label.trim() || tr(q.title, ctx.locale)} (${formatShare(upper(best), ctx.locale)}).`,
     },
     ctx,

@@ -2,7 +2,8 @@
 // sorted as the question lists them. Shares do not add up to 100 %, and the footnote says so.
 import { formatShare } from '../format.ts';
 import type { QuestionResult } from '../report/model.ts';
-import { BAR_COLOUR, type ChartContext, type ChartSpec, frame, heightFor, hiddenLine, isHidden, tr, WIDTH } from './common.ts';
+import { mainSuppression } from '../suppress.ts';
+import { BAR_COLOUR, type ChartContext, type ChartSpec, frame, type HiddenLabel, heightFor, hiddenLine, isHidden, tr, WIDTH } from './common.ts';
 
 const TEXT = {
   de: {
@@ -22,10 +23,10 @@ const TEXT = {
 export function multipleChart(q: QuestionResult, ctx: ChartContext): ChartSpec | null {
   const t = TEXT[ctx.locale];
   const shown: { label: string; share: number; count: number }[] = [];
-  const hidden: string[] = [];
+  const hidden: HiddenLabel[] = [];
   for (const o of q.options ?? []) {
     const label = tr(o.label, ctx.locale);
-    if (isHidden(o.percent) || isHidden(o.count)) hidden.push(label);
+    if (isHidden(o.percent) || isHidden(o.count)) hidden.push({ label, hidden: mainSuppression([o.count, o.percent]) });
     else shown.push({ label, share: o.percent / 100, count: o.count });
   }
   if (q.suppressed || shown.length === 0) return null;

@@ -2,7 +2,8 @@
 // share of respondents ranking each item first. Items with a suppressed figure are named instead.
 import { formatNumber } from '../format.ts';
 import type { QuestionResult } from '../report/model.ts';
-import { BAR_COLOUR, type ChartContext, type ChartSpec, CATEGORICAL, frame, heightFor, hiddenLine, isHidden, tr } from './common.ts';
+import { mainSuppression } from '../suppress.ts';
+import { BAR_COLOUR, type ChartContext, type ChartSpec, CATEGORICAL, frame, type HiddenLabel, heightFor, hiddenLine, isHidden, tr } from './common.ts';
 
 const TEXT = {
   de: {
@@ -24,10 +25,10 @@ const TEXT = {
 export function rankingChart(q: QuestionResult, ctx: ChartContext): ChartSpec | null {
   const t = TEXT[ctx.locale];
   const shown: { label: string; meanRank: number; firstShare: number }[] = [];
-  const hidden: string[] = [];
+  const hidden: HiddenLabel[] = [];
   for (const r of q.ranking ?? []) {
     const label = tr(r.label, ctx.locale);
-    if (isHidden(r.meanRank) || isHidden(r.firstShare) || isHidden(r.n)) hidden.push(label);
+    if (isHidden(r.meanRank) || isHidden(r.firstShare) || isHidden(r.n)) hidden.push({ label, hidden: mainSuppression([r.n, r.meanRank, r.firstShare]) });
     else shown.push({ label, meanRank: r.meanRank, firstShare: r.firstShare });
   }
   if (q.suppressed || shown.length === 0) return null;

@@ -2,7 +2,8 @@
 // Suppressed options are left out of the bars and named in the footnote.
 import { formatShare } from '../format.ts';
 import type { QuestionResult } from '../report/model.ts';
-import { ACCENT, BAR_COLOUR, type ChartContext, type ChartSpec, frame, heightFor, hiddenLine, isHidden, tr, WIDTH } from './common.ts';
+import { mainSuppression } from '../suppress.ts';
+import { ACCENT, BAR_COLOUR, type ChartContext, type ChartSpec, frame, type HiddenLabel, heightFor, hiddenLine, isHidden, tr, WIDTH } from './common.ts';
 
 const TEXT = {
   de: { axis: 'Anteil der gültigen Antworten', ci: 'Fehlerbalken: 95-%-Konfidenzintervall (Wilson).', kind: 'Balkendiagramm', top: 'Häufigste Antwort' },
@@ -12,11 +13,11 @@ const TEXT = {
 export function singleChart(q: QuestionResult, ctx: ChartContext): ChartSpec | null {
   const t = TEXT[ctx.locale];
   const shown: { label: string; share: number; count: number; at: number; lower?: number; upper?: number }[] = [];
-  const hidden: string[] = [];
+  const hidden: HiddenLabel[] = [];
   for (const o of q.options ?? []) {
     const label = tr(o.label, ctx.locale);
     if (isHidden(o.percent) || isHidden(o.count)) {
-      hidden.push(label);
+      hidden.push({ label, hidden: mainSuppression([o.count, o.percent]) });
       continue;
     }
     const row: (typeof shown)[number] = { label, share: o.percent / 100, count: o.count, at: o.percent / 100 };

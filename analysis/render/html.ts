@@ -6,6 +6,7 @@
 import { formatNumber, type Locale } from '../format.ts';
 import type { LocalizedText, QuestionResult, ReportModel } from '../report/model.ts';
 import { escapeHtml as esc } from './escape.ts';
+import { noticeFor } from '../suppress.ts';
 import { type Cell, questionTables, type Table } from './tables.ts';
 
 const W = {
@@ -84,7 +85,7 @@ function questionHtml(q: QuestionResult, report: ReportModel, o: HtmlOptions): s
   const w = W[l];
   const parts: string[] = [`<article class="question" id="q-${esc(q.name)}"><h3>${esc(tr(q.title, l))}</h3>`];
   if (q.suppressed) {
-    parts.push(`<p class="note">${esc(w.suppressedQ)}: ${esc(tr(report.notice, l))}.</p></article>`);
+    parts.push(`<p class="note">${esc(w.suppressedQ)}: ${esc(tr(noticeFor(q.n, report.notice), l))}.</p></article>`);
     return parts.join('');
   }
   for (const id of [q.name, `${q.name}.segments`]) {
@@ -108,7 +109,7 @@ function questionHtml(q: QuestionResult, report: ReportModel, o: HtmlOptions): s
     parts.push(`<p class="test"><strong>${esc(w.test)}:</strong> ${esc(prefix + text)}</p>`);
   }
   if (q.kind === 'text') {
-    if (q.texts && !Array.isArray(q.texts)) parts.push(`<p class="note">${esc(w.texts)}: ${esc(tr(report.notice, l))}</p>`);
+    if (q.texts && !Array.isArray(q.texts)) parts.push(`<p class="note">${esc(w.texts)}: ${esc(tr(noticeFor(q.texts, report.notice), l))}</p>`);
     else if (q.texts) parts.push(`<p class="meta">n = ${esc(formatNumber(q.texts.length, l))}</p><ul class="texts">${q.texts.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>`);
   } else for (const t of questionTables(q, l, report.notice)) parts.push(tableHtml(t, l));
   parts.push('</article>');
@@ -125,7 +126,7 @@ export function renderHtml(report: ReportModel, o: HtmlOptions): string {
       for (const [k, g] of Object.entries(c?.bySegment ?? {})) if (!labels.has(k)) labels.set(k, tr(g.label, l));
   const segLabel = (k: string) => labels.get(k) || k;
   const bySeg = Object.entries(report.responses.bySegment)
-    .map(([k, n]) => `${segLabel(k)}: ${typeof n === 'number' ? formatNumber(n, l) : tr(report.notice, l)}`)
+    .map(([k, n]) => `${segLabel(k)}: ${typeof n === 'number' ? formatNumber(n, l) : tr(noticeFor(n, report.notice), l)}`)
     .join('; ');
   const findings = report.summary.length
     ? `<section class="findings" aria-labelledby="findings"><h2 id="findings">${esc(w.summary)}</h2><ul>${report.summary.map((f) => `<li>${esc(tr(f.text, l))}</li>`).join('')}</ul></section>`

@@ -5,7 +5,7 @@
 import { chiSquare, cramersV, kruskalWallis, mannWhitney } from '../stats/index.ts';
 import type { ReportContext } from './context.ts';
 import { groupFigures, rawTable } from './context.ts';
-import type { Comparison, GroupResult, OrdinalStats, TestResult } from './model.ts';
+import type { Comparison, GroupResult, OrdinalStats, Suppressed, TestResult } from './model.ts';
 import type { ProtectedVariable } from './protection.ts';
 import { testText } from './test-text.ts';
 
@@ -31,7 +31,7 @@ export function compareGroups(ctx: ReportContext, pv: ProtectedVariable, options
     const result: GroupResult = { label: g.label, n: f.n, counts: f.counts, suppressed: f.suppressed };
     if (options.ordinal) {
       const stats = f.complete ? options.ordinal(rawTable(pv, g.units)) : null;
-      result.ordinal = stats ?? { suppressed: true, reason: f.suppressed ? 'small-group' : 'complementary' };
+      result.ordinal = stats ?? (f.suppressed ? (f.n as Suppressed) : { suppressed: true, reason: 'complementary' });
     }
     bySegment[g.key] = result;
     if (f.suppressed || f.n === 0) dropped.push(g.key);

@@ -77,7 +77,9 @@ export function groupFigures(pv: ProtectedVariable, units: readonly string[], va
   const n = pv.n(units);
   const suppressed = isSuppressed(n);
   const counts: Record<string, Figure> = {};
-  for (const v of values) counts[v] = suppressed ? SMALL_GROUP : pv.figure(units, v);
+  // a hidden group's cells carry the group's reason: a small group's cells are small too, but a
+  // group hidden to protect another (complementary) may hold many answers per cell
+  for (const v of values) counts[v] = suppressed ? (n as Suppressed) : pv.figure(units, v);
   return { n, counts, suppressed, complete: !suppressed && Object.values(counts).every((c) => !isSuppressed(c)) };
 }
 

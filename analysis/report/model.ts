@@ -21,7 +21,7 @@ export type QuestionKind =
   | 'ordinal' // rating or Likert scale: diverging stacked bar, median, mean, top-2-box
   | 'matrix' // Likert matrix: one ordinal row per matrix row
   | 'ranking' // mean rank and share ranked first
-  | 'number' // numbers: n, mean, SD, quartiles
+  | 'number' // numbers: n, mean; SD and quartiles from 2k answers on
   | 'text'; // open answers, listed verbatim
 
 export interface Interval {
@@ -53,11 +53,12 @@ export interface OrdinalStats {
 export interface NumberStats {
   n: number;
   mean: number;
-  sd: number;
-  q1: number;
-  median: number;
-  q3: number;
-  /** Left out where a single respondent's value would show (see analysis/suppress.ts). */
+  /** SD, median and quartiles only from 2 × minGroupSize answers on (analysis/report/questions/number.ts). */
+  sd?: number;
+  q1?: number;
+  median?: number;
+  q3?: number;
+  /** Never set by the report builder: each is one respondent's value (kept for older report.json readers). */
   min?: number;
   max?: number;
 }

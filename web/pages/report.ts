@@ -11,6 +11,7 @@ import { formatNumber, type Locale } from '../../analysis/format.ts';
 import type { GlossaryEntry, LocalizedText, QuestionResult, ReportModel } from '../../analysis/report/model.ts';
 import { escapeHtml as esc } from '../../analysis/render/escape.ts';
 import { type Cell, questionTables, type Table } from '../../analysis/render/tables.ts';
+import { noticeFor } from '../../analysis/suppress.ts';
 
 const W = {
   de: {
@@ -144,9 +145,8 @@ function testLines(q: QuestionResult, l: Locale): string[] {
 function questionHtml(q: QuestionResult, r: ReportModel, o: ReportPageOptions, terms: Terms, chartIds: Set<string>): string {
   const l = o.locale;
   const w = W[l];
-  const notice = tr(r.notice, l);
   const parts = [`<article class="question" id="q-${esc(q.name)}" data-question="${esc(q.name)}"><h3>${esc(tr(q.title, l))}</h3>`];
-  if (q.suppressed) return `${parts[0]}<p class="note hidden" data-suppressed="true">${esc(w.suppressedQ)}: ${esc(notice)}.</p></article>`;
+  if (q.suppressed) return `${parts[0]}<p class="note hidden" data-suppressed="true">${esc(w.suppressedQ)}: ${esc(tr(noticeFor(q.n, r.notice), l))}.</p></article>`;
   for (const id of [q.name, `${q.name}.segments`]) {
     if (o.mode === 'print' && o.svgs?.[id]) parts.push(`<figure class="chart">${o.svgs[id]}</figure>`);
     else if (o.mode === 'screen' && chartIds.has(id))
@@ -156,7 +156,7 @@ function questionHtml(q: QuestionResult, r: ReportModel, o: ReportPageOptions, t
   for (const note of q.notes ?? []) parts.push(`<p class="note">${linked(tr(note, l), terms)}</p>`);
   for (const line of testLines(q, l)) parts.push(`<p class="test"><strong>${esc(w.test)}:</strong> ${linked(line, terms)}</p>`);
   if (q.kind === 'text') {
-    if (q.texts && !Array.isArray(q.texts)) parts.push(`<p class="note hidden" data-suppressed="true">${esc(w.texts)}: ${esc(notice)}</p>`);
+    if (q.texts && !Array.isArray(q.texts)) parts.push(`<p class="note hidden" data-suppressed="true">${esc(w.texts)}: ${esc(tr(noticeFor(q.texts, r.notice), l))}</p>`);
     else if (q.texts) parts.push(`<p class="meta">n = ${esc(formatNumber(q.texts.length, l))}</p><ul class="texts">${q.texts.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>`);
   } else {
     const tables = questionTables(q, l, r.notice).map((t) => tableHtml(t, l)).join('');
@@ -220,7 +220,7 @@ export function renderReportPage(o: ReportPageOptions): string {
   if (r) {
     const seg = segmentLabels(o);
     const bySeg = Object.entries(r.responses.bySegment)
-      .map(([k, n]) => `${seg(k)}: ${typeof n === 'number' ? formatNumber(n, l) : tr(r.notice, l)}`)
+      .map(([k, n]) => `${seg(k)}: ${typeof n === 'number' ? formatNumber(n, l) : tr(noticeFor(n, r.notice), l)}`)
       .join('; ');
     body.push(`<p class="lead">${linked(tr(r.intro, l), terms)}</p>`);
     body.push(`<p class="meta base" data-total="${r.responses.total}">${esc(w.based(formatNumber(r.responses.total, l)))}${bySeg ? ` (${esc(bySeg)})` : ''}. ${esc(w.protection(r.minGroupSize))}</p>`);

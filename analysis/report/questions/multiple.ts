@@ -4,7 +4,7 @@
 import { type CatalogueQuestion, OTHER_CHOSEN } from '../../../surveys/types.ts';
 import { wilson } from '../../stats/index.ts';
 import { type Figure, isSuppressed } from '../../suppress.ts';
-import { groupFigures, labelOf, percentOf, type ReportContext, SMALL_GROUP } from '../context.ts';
+import { groupFigures, labelOf, percentOf, type ReportContext } from '../context.ts';
 import type { Comparison, GroupResult, OptionResult } from '../model.ts';
 import type { ProtectedVariable } from '../protection.ts';
 
@@ -25,7 +25,7 @@ export function multipleOptions(q: CatalogueQuestion): string[] {
 
 function chosen(pvs: Map<string, ProtectedVariable>, units: readonly string[], n: Figure): Record<string, Figure> {
   const counts: Record<string, Figure> = {};
-  for (const [code, pv] of pvs) counts[code] = isSuppressed(n) ? SMALL_GROUP : groupFigures(pv, units, ['1']).counts['1'];
+  for (const [code, pv] of pvs) counts[code] = isSuppressed(n) ? n : groupFigures(pv, units, ['1']).counts['1'];
   return counts;
 }
 

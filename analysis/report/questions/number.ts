@@ -1,6 +1,13 @@
-// Numbers (text inputType number, slider, expression): n, mean, SD and quartiles. Minimum and
-// maximum are left out, because each is one respondent's value. Shown where the scope's n is
-// shown and at least minGroupSize.
+// Numbers (text inputType number, slider, expression): a summary that may not determine any
+// individual value (issue 12, part 2). Shown where the scope's n is shown and at least k
+// (minGroupSize):
+//  - below 2k answers only n and the mean: with n ≤ 9 the mean, SD and the three quartiles give
+//    up to five equations, enough to pin several (for n = 5 all) of the values;
+//  - from 2k on also SD, median and quartiles.
+//  - Minimum and maximum are never shown, for any n: each is one respondent's value. (The brief
+//    allowed them from 2k on; they are left out because "no individual value" admits no n.)
+// One rule for every reader: the researcher's live view, report.json/data.json, HTML and CSV
+// tables, chart specs and their aria text all derive from this model, so nothing else can show more.
 import type { Variable } from '../../../surveys/types.ts';
 import { numericSummary } from '../../stats/index.ts';
 import { type Figure, isSuppressed } from '../../suppress.ts';
@@ -9,15 +16,25 @@ import type { Comparison, GroupResult, NumberStats, Suppressed } from '../model.
 
 const ANSWERED = 'a';
 
+/** From how many answers a number summary shows spread and quartiles (2k). */
+export function spreadThreshold(minGroupSize: number): number {
+  return 2 * minGroupSize;
+}
+
+/** The published summary of number answers (value → count): n and mean below 2k, never min/max. */
+export function publishedNumberStats(table: Record<string, number>, minGroupSize: number): NumberStats | Suppressed {
+  const s = numericSummary(table);
+  if (!s || s.n < minGroupSize) return { suppressed: true, reason: 'small-group' };
+  if (s.n < spreadThreshold(minGroupSize)) return { n: s.n, mean: s.mean };
+  return { n: s.n, mean: s.mean, sd: s.sd, q1: s.q1, median: s.median, q3: s.q3 };
+}
+
 function stats(ctx: ReportContext, variable: string, units: readonly string[], n: Figure): NumberStats | Suppressed {
   if (isSuppressed(n)) return n;
   const table: Record<string, number> = {};
   for (const u of units) for (const [v, c] of Object.entries(ctx.index.table(variable, u))) table[v] = (table[v] ?? 0) + c;
-  const s = numericSummary(table);
-  if (!s || s.n < ctx.minGroupSize) return { suppressed: true, reason: 'small-group' };
-  return { n: s.n, mean: s.mean, sd: s.sd, q1: s.q1, median: s.median, q3: s.q3 };
+  return publishedNumberStats(table, ctx.minGroupSize);
 }
-
 export function summariseNumber(ctx: ReportContext, v: Variable): { n: Figure; number: NumberStats | Suppressed; comparison?: Comparison } {
   const answered = (u: string) => ({ [ANSWERED]: Object.values(ctx.index.table(v.key, u)).reduce((a, b) => a + b, 0) });
   const pv = ctx.protectCounts(`${v.key}#answered`, answered, [ANSWERED], true);

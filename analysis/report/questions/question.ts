@@ -6,7 +6,7 @@ import { groupFigures, isHidden, labelOf, type ReportContext, valueList } from '
 import type { Comparison, QuestionKind, QuestionResult, RowResult } from '../model.ts';
 import { summariseVariable } from './choice.ts';
 import { summariseMultiple } from './multiple.ts';
-import { summariseNumber } from './number.ts';
+import { spreadThreshold, summariseNumber } from './number.ts';
 import { summariseRanking } from './ranking.ts';
 import { openTexts } from './texts.ts';
 
@@ -23,7 +23,10 @@ export function kindOf(q: CatalogueQuestion): QuestionKind {
 const NOTES = {
   multiple: { de: 'Mehrfachnennungen möglich: Die Anteile ergeben zusammen nicht 100 %.', en: 'Several answers possible: the shares do not add up to 100 %.' },
   ranking: { de: 'Mittlerer Rang: 1 = am liebsten. Je kleiner, desto beliebter.', en: 'Mean rank: 1 = most preferred. The smaller, the more preferred.' },
-  number: { de: 'Kleinster und größter Wert werden zum Schutz der Befragten nicht gezeigt.', en: 'Smallest and largest values are not shown, to protect respondents.' },
+  number: (k: number) => ({
+    de: `Kleinster und größter Wert werden zum Schutz der Befragten nicht gezeigt, Streuung, Median und Quartile erst ab ${spreadThreshold(k)} Antworten.`,
+    en: `Smallest and largest values are not shown, to protect respondents; spread, median and quartiles only from ${spreadThreshold(k)} answers on.`,
+  }),
   percent: { de: 'Prozent der gültigen Antworten; „keine Angabe“ wird getrennt gezählt.', en: 'Percent of valid answers; "no answer" is counted separately.' },
 };
 
@@ -150,7 +153,7 @@ export function buildQuestion(ctx: ReportContext, q: CatalogueQuestion, base: nu
     }
     case 'number': {
       const s = summariseNumber(ctx, q.variables.find((v) => v.measure === 'scale') as CatalogueQuestion['variables'][number]);
-      return withTexts({ ...head, n: s.n, noAnswer: noAnswerOf(base, s.n), suppressed: whole(s.n), number: s.number, ...segmentsOf(s.comparison), notes: [NOTES.number] });
+      return withTexts({ ...head, n: s.n, noAnswer: noAnswerOf(base, s.n), suppressed: whole(s.n), number: s.number, ...segmentsOf(s.comparison), notes: [NOTES.number(ctx.minGroupSize)] });
     }
     case 'text': {
       const t = openTexts(ctx, textVars, q.name);
