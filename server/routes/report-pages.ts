@@ -9,8 +9,11 @@
 // Filters are applied inside buildReport, where small-group protection holds across filtered and
 // unfiltered reports; a filter it refuses is shown with its message. A share-key reader may use
 // only the filters the profile's `shared.filters` allows (default: segment); another one is
-// refused with 400 and a sentence, before anything is computed, and link labels reach such a
-// reader only where the label filter is allowed. Open texts reach them only where a researcher
+// refused with 400 and a sentence, before any report is built, and link labels reach such a
+// reader only where the label filter is allowed. Of those, such a reader is offered and may apply
+// only values whose group, rest and differences with other offered values hold 0 or ≥ k
+// respondents in the release they read (analysis/report/shared-filters.ts); any other value or
+// combination gets 400 and one sentence that does not say which group was too small. Open texts reach them only where a researcher
 // approved them (repositories/open-texts.ts). Researchers keep every filter and see every
 // text. Without access — no
 // researcher, no valid key for exactly this survey and audience — and for an unknown survey or
@@ -26,6 +29,7 @@ import { chartsFor } from '../../analysis/charts/index.ts';
 import type { Locale } from '../../analysis/format.ts';
 import { listAudiences, type Profile, ProfileError, SHARED_FILTERS, type SharedFilter } from '../../analysis/profiles/index.ts';
 import { buildReport, ReportError } from '../../analysis/report/build.ts';
+import { offeredFilters, sharedFilterAllowed } from '../../analysis/report/shared-filters.ts';
 import type { ReportModel } from '../../analysis/report/model.ts';
 import { renderCsv } from '../../analysis/render/csv.ts';
 import { renderSvg } from '../../analysis/render/svg.ts';
@@ -112,33 +116,44 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
   const live = !!actor && roleAllows(actor.role, 'researcher');
   const allowed: readonly SharedFilter[] = live ? SHARED_FILTERS : profile.shared.filters;
   const forbidden = SHARED_FILTERS.filter((f) => !allowed.includes(f) && q[f].length > 0);
-  if (forbidden.length > 0) {
-    // refused before anything is read, the same whatever was asked for: it tells nothing about
-    // which labels exist, and the values sent are not echoed
-    const query: ReportQuery = { key: q.key, segment: allowed.includes('segment') ? q.segment : [], label: allowed.includes('label') ? q.label : [] };
-    const options = { segments: allowed.includes('segment') ? segmentOptions(profile) : [], labels: [] };
-    return { slug, audience, profile, locale, query, report: null, error: forbidden.map((f) => FORBIDDEN[locale](f)).join(' '), status: 400, options };
-  }
-  const query: ReportQuery = { key: q.key, segment: q.segment, label: q.label };
+  // a forbidden filter is refused before any report is built, the same whatever was asked for:
+  // it tells nothing about which labels exist, and the values sent are not echoed
+  const asked = { segment: allowed.includes('segment') ? q.segment : [], label: allowed.includes('label') ? q.label : [] };
+  const refusal = forbidden.length > 0 ? forbidden.map((f) => FORBIDDEN[locale](f)).join(' ') : undefined;
   const release = live ? 'live' : await releaseForReaders(app.db, survey.id);
-  const cacheKey = JSON.stringify([survey.id, audience, locale, [...q.segment].sort(), [...q.label].sort(), app.config.minGroupSize, live, JSON.stringify(profile)]);
+  const cacheKey = JSON.stringify([survey.id, audience, locale, [...asked.segment].sort(), [...asked.label].sort(), forbidden, app.config.minGroupSize, live, JSON.stringify(profile)]);
   const stamp = release === 'live' ? await dataStamp(app, survey.id) : `release:${release?.id}:${release?.erased}:${await dataStamp(app, survey.id)}`;
   const hit = cache.get(cacheKey);
-  if (hit && hit.stamp === stamp && Date.now() - hit.at < CACHE_MS) return { slug, audience, profile, locale, query, ...hit.built };
-  const built = await build(app, survey, profile, locale, q, release, allowed);
-  cache.delete(cacheKey);
-  cache.set(cacheKey, { at: Date.now(), stamp, built });
-  if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-  return { slug, audience, profile, locale, query, ...built };
+  let built = hit && hit.stamp === stamp && Date.now() - hit.at < CACHE_MS ? hit.built : undefined;
+  if (!built) {
+    built = await build(app, survey, profile, locale, asked, release, allowed, refusal);
+    cache.delete(cacheKey);
+    cache.set(cacheKey, { at: Date.now(), stamp, built });
+    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  }
+  // a filter refused by the small-group rule is not echoed either (its values are not offered)
+  const query: ReportQuery = { key: q.key, ...(built.refused ? { segment: [], label: [] } : asked) };
+  return { slug, audience, profile, locale, query, report: built.report, error: built.error, status: built.status, options: built.options };
 }
 
-type Built = Pick<Loaded, 'report' | 'error' | 'status' | 'options'>;
+type Built = Pick<Loaded, 'report' | 'error' | 'status' | 'options'> & { refused?: true };
 
 const FILTER_NAMES = { de: { segment: 'Zielgruppe', label: 'Herkunft (Link)' }, en: { segment: 'audience', label: 'source (link)' } } as const;
 /** Why a share-key reader's filter is refused (the query field in brackets). */
 const FORBIDDEN: Record<Locale, (f: SharedFilter) => string> = {
   de: (f) => `Der Filter nach ${FILTER_NAMES.de[f]} steht in diesem geteilten Bericht nicht zur Verfügung (Feld ${f}); bitte ohne ihn aufrufen.`,
   en: (f) => `The filter by ${FILTER_NAMES.en[f]} is not available in this shared report (field ${f}); please open it without.`,
+};
+/**
+ * Why a share-key reader's filter value is refused by the small-group rule
+ * (analysis/report/shared-filters.ts): one sentence whether the group itself, the rest of the
+ * report or a difference with another filter is too small, so it tells nothing about sizes.
+ */
+const TOO_NARROW: Record<Locale, (fields: string[], k: number) => string> = {
+  de: (fields, k) =>
+    `Diese Filterauswahl steht in diesem geteilten Bericht nicht zur Verfügung (${fields.length > 1 ? 'Felder' : 'Feld'} ${fields.join(', ')}): allein oder im Vergleich mit dem ungefilterten Bericht und den anderen Filtern ließe sie eine Gruppe von weniger als ${k} Personen erkennen. Bitte wählen Sie einen der angebotenen Filter.`,
+  en: (fields, k) =>
+    `This filter choice is not available in this shared report (${fields.length > 1 ? 'fields' : 'field'} ${fields.join(', ')}): on its own or compared with the unfiltered report and the other filters it would single out a group of fewer than ${k} people. Please choose one of the filters offered.`,
 };
 
 const segmentOptions = (profile: Profile) => profile.segments.include.map((s) => ({ value: s, label: profile.segments.labels[s] ?? { de: s, en: s } }));
@@ -178,9 +193,10 @@ async function build(
   survey: { id: number; slug: string; title: string },
   profile: Profile,
   locale: Locale,
-  q: Req['query'],
+  q: { segment: string[]; label: string[] },
   release: Release | null | 'live',
   allowed: readonly SharedFilter[],
+  refusal: string | undefined,
 ): Promise<Built> {
   const [catalogue, data, about] = await Promise.all([
     mergedCatalogue(app.db, survey.id),
@@ -193,17 +209,21 @@ async function build(
   const labels = allowed.includes('label')
     ? [...new Set(data.bases.filter((b) => include.has(b.segment) && b.linkLabel).map((b) => b.linkLabel as string))].sort((a, b) => a.localeCompare(b, 'de'))
     : [];
-  const options = { segments: allowed.includes('segment') ? segmentOptions(profile) : [], labels };
+  const candidates = { segments: allowed.includes('segment') ? profile.segments.include : [], labels };
+  const k = app.config.minGroupSize;
+  // a share-key reader is offered only values whose groups, rests and differences are 0 or ≥ k
+  // in the release they read; researchers keep every filter
+  const offered = release === 'live' ? candidates : offeredFilters(data.bases, profile.segments.include, candidates, k);
+  const options = { segments: segmentOptions(profile).filter((s) => offered.segments.includes(s.value)), labels: offered.labels };
+  if (refusal) return { report: null, error: refusal, status: 400, options };
+  const filters = { segments: q.segment, linkLabels: q.label };
+  if (release !== 'live' && !sharedFilterAllowed(data.bases, profile.segments.include, offered, filters, k)) {
+    const fields = SHARED_FILTERS.filter((f) => q[f].length > 0 && !q[f].every((v) => (f === 'segment' ? offered.segments : offered.labels).includes(v)));
+    const named = fields.length ? fields : SHARED_FILTERS.filter((f) => q[f].length > 0);
+    return { report: null, error: TOO_NARROW[locale](named, k), status: 400, options, refused: true };
+  }
   try {
-    const report = buildReport({
-      catalogue,
-      data,
-      profile,
-      minGroupSize: app.config.minGroupSize,
-      locale,
-      filters: { segments: q.segment, linkLabels: q.label },
-      survey: about,
-    });
+    const report = buildReport({ catalogue, data, profile, minGroupSize: k, locale, filters, survey: about });
     return { report, status: 200, options };
   } catch (err) {
     if (err instanceof ReportError) return { report: null, error: err.message, status: err.status, options };
