@@ -4,7 +4,9 @@
 // shrink a group) and per cell:
 //  1. primary: a group (segment, link label, or the total) with fewer than `minGroupSize`
 //     answers is suppressed as a whole; so is every count of 1 … minGroupSize − 1. A count of 0
-//     rests on nobody and stays shown.
+//     rests on nobody and stays shown. Group attribute (where `attributeValues` are given): a
+//     group with fewer than 2 × minGroupSize answers, all in one value, has all its answer
+//     cells (zeros too) treated as primary, since they would tell every member's answer.
 //  2. complementary: every published figure is a sum over "atoms" (unit × value; a unit is the
 //     finest group, e.g. one link). A hidden figure is recoverable exactly when its atom vector
 //     lies in the linear span of the shown figures (row total minus shown cells, total minus
@@ -49,6 +51,13 @@ export interface SuppressionInput {
   /** Published breakdowns, e.g. by segment and by link label. The total is always published. */
   groupings: SuppressionGrouping[];
   minGroupSize?: number;
+  /** The answer columns (at least two, e.g. the choice codes without "no answer") for the
+   *  group-attribute rule: a group with 1 … attributeThreshold − 1 answers that all fall into one
+   *  of them has every answer cell hidden (zeros too), since its shown figures would tell each
+   *  member's answer. Left out: no such rule (e.g. a count of texts, a number's answered count). */
+  attributeValues?: readonly string[];
+  /** Default 2 × minGroupSize. */
+  attributeThreshold?: number;
 }
 
 export type SuppressionReason = 'small-group' | 'small-cell' | 'complementary';
@@ -338,6 +347,19 @@ export function protectTable(input: SuppressionInput): ProtectedTable {
     if (a.total >= 1 && a.total < k) {
       a.suppressed ??= 'small-cell';
       a.primary = true;
+    }
+  }
+  // group-attribute rule: a group below the second threshold whose answers all share one value
+  const attr = (input.attributeValues ?? []).map((v) => input.values.indexOf(v)).filter((i) => i >= 0);
+  const limit = input.attributeThreshold ?? 2 * k;
+  if (attr.length >= 2) {
+    for (const ids of groups.values()) {
+      const answered = attr.reduce((s, i) => s + aggregates[ids[i + 1]].total, 0);
+      if (answered < 1 || answered >= limit || !attr.some((i) => aggregates[ids[i + 1]].total === answered)) continue;
+      for (const i of attr) {
+        aggregates[ids[i + 1]].suppressed ??= 'small-cell';
+        aggregates[ids[i + 1]].primary = true;
+      }
     }
   }
   const primaries = aggregates.filter((a) => a.primary && a.units.length > 0);

@@ -175,7 +175,14 @@ export function protectVariable(units: readonly Unit[], tables: (unit: string) =
     seen.add(key);
     groupings.push({ name: `scope:${key}`, weight: WEIGHTS.scope, groups: [{ key, units: units.filter((u) => present.includes(u.segment)).map((u) => u.id) }] });
   }
-  const table = protectTable({ values: cols, units: units.map((u) => ({ id: u.id, counts: counts.get(u.id) as Record<string, number> })), groupings, minGroupSize: k });
+  const table = protectTable({
+    values: cols,
+    units: units.map((u) => ({ id: u.id, counts: counts.get(u.id) as Record<string, number> })),
+    groupings,
+    minGroupSize: k,
+    // group-attribute rule (answers of a group below 2k all alike) over the answer columns
+    attributeValues: values.length >= 2 ? values : undefined,
+  });
 
   const index = new Map(units.map((u, i) => [u.id, i]));
   const W = cols.length;

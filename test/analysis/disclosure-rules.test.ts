@@ -3,7 +3,8 @@
 // quartiles, minimum or maximum) in the report model, the HTML and CSV tables and the chart specs;
 // n and the mean equal the generated data's; a hidden cell reads "weniger als k Antworten" only
 // where it holds 1 … k − 1 answers, and "zum Schutz kleiner Gruppen ausgeblendet" where it is
-// hidden to protect others (German and English).
+// hidden to protect others (German and English); a group with 1 … 2k − 1 answers all alike shows
+// none of its answer cells (group-attribute rule).
 import t from 'tap';
 import { chartsFor } from '../../analysis/charts/index.ts';
 import { parseProfile } from '../../analysis/profiles/index.ts';
@@ -72,6 +73,8 @@ function generate(seed: number): Study {
   for (const s of SEGMENTS) {
     numbers[s] = [];
     choices[s] = { a: 0, b: 0, c: 0 };
+    // a quarter of the segments answer the choice question all alike
+    const alike = r() < 0.25;
     // one or two link labels; a segment's size around k or 2k
     for (const label of r() < 0.5 ? ['L1'] : ['L1', 'L2']) {
       const size = int(1, 2 * k + 3);
@@ -88,7 +91,7 @@ function generate(seed: number): Study {
         if (r() < 0.95) {
           const sum = skew[0] + skew[1] + skew[2];
           const u = r() * sum;
-          const c = u < skew[0] ? 'a' : u < skew[0] + skew[1] ? 'b' : 'c';
+          const c = alike ? 'b' : u < skew[0] ? 'a' : u < skew[0] + skew[1] ? 'b' : 'c';
           choices[s][c]++;
           picks[c] = (picks[c] ?? 0) + 1;
         }
@@ -116,7 +119,7 @@ const LOCALES = ['de', 'en'] as const;
 const expected = (count: number, k: number, l: 'de' | 'en') => (count >= 1 && count < k ? WORDS[l].primary(k) : WORDS[l].complementary);
 
 const STUDIES = 60;
-const seen = { smallShown: 0, largeShown: 0, primary: 0, complementary: 0 };
+const seen = { smallShown: 0, largeShown: 0, primary: 0, complementary: 0, alike: 0 };
 
 t.test(`number summaries on ${STUDIES} generated studies: below 2k only n and the mean, never min/max`, async (t) => {
   for (let seed = 1; seed <= STUDIES; seed++) {
@@ -186,6 +189,14 @@ t.test(`truthful labels on ${STUDIES} generated studies: primary "weniger als k"
     const total: Record<string, number> = { a: 0, b: 0, c: 0 };
     for (const s of SEGMENTS) for (const c of CHOICES) total[c] += study.choices[s][c];
     const segN = (s: string) => CHOICES.reduce((a, c) => a + study.choices[s][c], 0);
+    // group-attribute rule: a group with 1 … 2k − 1 answers, all alike, shows none of its answer cells
+    for (const s of SEGMENTS) {
+      const answered = segN(s);
+      if (answered < 1 || answered >= 2 * k || !CHOICES.some((c) => study.choices[s][c] === answered)) continue;
+      seen.alike++;
+      const g = q.comparison?.bySegment[s];
+      t.ok(g && CHOICES.every((c) => hidden(g.counts[c])), `seed ${seed}, k = ${k}: ${s} answered all alike (${answered}), no cell shown`);
+    }
     for (const l of LOCALES) {
       const w = WORDS[l];
       const check = (cell: Cell | undefined, count: number, where: string) => {
@@ -232,4 +243,5 @@ t.test(`truthful labels on ${STUDIES} generated studies: primary "weniger als k"
     }
   }
   t.ok(seen.primary > 0 && seen.complementary > 0, `both kinds were checked (${seen.primary} primary, ${seen.complementary} complementary)`);
+  t.ok(seen.alike > 0, `groups answering all alike were checked (${seen.alike})`);
 });
