@@ -42,12 +42,13 @@ export async function importDefinitionsFolder(app: FastifyInstance) {
   return { problems, imported };
 }
 
-async function ensureDefaultLinks(app: FastifyInstance, surveyId: number) {
+/** The "Standard" link of every default segment, created where missing (audited as `actor`). */
+export async function ensureDefaultLinks(app: FastifyInstance, surveyId: number, actor = 'startup') {
   const existing = await app.db.select().from(links).where(and(eq(links.surveyId, surveyId), isNull(links.revokedAt)));
   const result: { segment: string; token: string }[] = [];
   for (const segment of DEFAULT_AUDIENCES) {
     const found = existing.find((l) => l.segment === segment && l.label === 'Standard');
-    const link = found ?? (await createLink(app.db, { surveyId, segment, label: 'Standard' }, 'startup'));
+    const link = found ?? (await createLink(app.db, { surveyId, segment, label: 'Standard' }, actor));
     result.push({ segment, token: link.token });
   }
   return result;

@@ -7,7 +7,7 @@ import { links } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import { insertResponse } from '../repositories/responses.ts';
 import { findSurvey, latestVersion } from '../repositories/surveys.ts';
-import { DEFAULT_AUDIENCES, prepareStudy } from '../startup.ts';
+import { DEFAULT_AUDIENCES, ensureDefaultLinks, prepareStudy } from '../startup.ts';
 import { output, parse, withApp } from './common.ts';
 import { progress } from './progress.ts';
 
@@ -22,10 +22,11 @@ export default async function demo(argv: string[]): Promise<void> {
   const slug = (values.survey as string | undefined) ?? 'om-partner-befragung';
   const rnd = seededRandom(Number(values.seed ?? 42));
   const result = await withApp(async (app) => {
-    const summary = await prepareStudy(app);
+    await prepareStudy(app);
     const survey = await findSurvey(app.db, slug);
-    const entry = summary.surveys.find((s) => s.slug === slug);
-    if (!survey || !entry) throw new UserError(`Die Umfrage "${slug}" gibt es nicht (befund survey list zeigt alle)`);
+    if (!survey) throw new UserError(`Die Umfrage "${slug}" gibt es nicht (befund survey list zeigt alle)`);
+    // a survey imported with `befund survey add` (not from the surveys folder) gets its links here
+    await ensureDefaultLinks(app, survey.id, 'demo');
     const version = await app.versions.get((await latestVersion(app.db, survey.id)).id);
     const allLinks = await app.db.select().from(links).where(eq(links.surveyId, survey.id));
     const model = syntheticModel(version.definition);
