@@ -15,6 +15,7 @@ import { renderHtml } from '../../analysis/render/html.ts';
 import { type Cell, questionTables } from '../../analysis/render/tables.ts';
 import type { AggregatedData, CountRow } from '../../analysis/types.ts';
 import type { Catalogue } from '../../surveys/types.ts';
+import { determinedBySummary } from '../attack/side.ts';
 
 const L = (de: string, en = de) => ({ de, en });
 const CHOICES = ['a', 'b', 'c'];
@@ -138,6 +139,8 @@ t.test(`number summaries on ${STUDIES} generated studies: below 2k only n and th
       t.equal(stats.n, values.length, `${where}: n as generated`);
       t.ok(close(stats.mean, mean(values)), `${where}: mean as generated`);
       t.notOk('min' in stats || 'max' in stats, `${where}: no minimum or maximum`);
+      // the issue's attacker (order statistics from quartiles, two equations from mean and SD)
+      t.equal(determinedBySummary(stats), 0, `${where}: the attacker determines no value from the summary`);
       const keys = Object.keys(stats).sort();
       if (values.length < 2 * k) {
         seen.smallShown++;
