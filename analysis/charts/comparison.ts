@@ -5,7 +5,8 @@
 // count be recomputed), is left out and named. The test result is given in words underneath.
 import { formatNumber, formatP, type Locale } from '../format.ts';
 import type { Comparison, GroupResult, QuestionResult, TestResult } from '../report/model.ts';
-import { CATEGORICAL, type ChartContext, type ChartSpec, frame, heightFor, hiddenLine, isHidden, tr, WIDTH, wrap } from './common.ts';
+import { mainSuppression } from '../suppress.ts';
+import { CATEGORICAL, type ChartContext, type ChartSpec, frame, type HiddenLabel, heightFor, hiddenLine, isHidden, tr, WIDTH, wrap } from './common.ts';
 
 const TEXT = {
   de: {
@@ -73,7 +74,10 @@ function choiceComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | nul
   const entries = Object.entries(c.bySegment);
   const shown = entries.filter(([, g]) => usable(g));
   if (shown.length < 2) return null;
-  const hidden = [...entries.filter(([, g]) => !usable(g)).map(([k, g]) => tr(g.label, ctx.locale) || k), ...c.dropped.filter((d) => !c.bySegment[d])];
+  const hidden: (string | HiddenLabel)[] = [
+    ...entries.filter(([, g]) => !usable(g)).map(([k, g]) => ({ label: tr(g.label, ctx.locale) || k, hidden: mainSuppression([g.n, ...Object.values(g.counts)]) })),
+    ...c.dropped.filter((d) => !c.bySegment[d]),
+  ];
   const segments = shown.map(([k, g]) => tr(g.label, ctx.locale) || k);
   const options = q.options.map((o) => ({ value: o.value, label: tr(o.label, ctx.locale) }));
   const data = shown.flatMap(([k, g]) =>
@@ -114,7 +118,7 @@ function choiceComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | nul
 function matrixComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | null {
   const t = TEXT[ctx.locale];
   const data: { row: string; segment: string; mean: number }[] = [];
-  const hidden: string[] = [];
+  const hidden: HiddenLabel[] = [];
   const segments: string[] = [];
   const tests: { row: string; line: string }[] = [];
   for (const r of q.rows ?? []) {
@@ -123,7 +127,7 @@ function matrixComparison(q: QuestionResult, ctx: ChartContext): ChartSpec | nul
     for (const [k, g] of Object.entries(r.comparison.bySegment)) {
       const segment = tr(g.label, ctx.locale) || k;
       if (g.suppressed || !g.ordinal || isHidden(g.ordinal)) {
-        hidden.push(`${row} – ${segment}`);
+        hidden.push({ label: `${row} – ${segment}`, hidden: mainSuppression([g.n, ...Object.values(g.counts), g.ordinal]) });
         continue;
       }
       if (!segments.includes(segment)) segments.push(segment);

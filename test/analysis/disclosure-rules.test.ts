@@ -236,6 +236,17 @@ t.test(`truthful labels on ${STUDIES} generated studies: primary "weniger als k"
           if (line.includes(label)) t.ok(line.endsWith(expected(total[c], k, l)), `seed ${seed} ${l}: footnote for ${c}: ${line}`);
         }
       }
+      // the comparison chart names each hidden group under the words that apply to it
+      const cmp = JSON.stringify(chartsFor(q, { locale: l, notice: report.notice }).find((c) => c.id === 'wahl.segments') ?? null);
+      for (const line of cmp.match(/(Nicht gezeigt|Not shown): [^"]*/g) ?? []) {
+        for (const s of SEGMENTS) {
+          const label = l === 'de' ? `»Gruppe ${s}«` : `“Group ${s}”`;
+          if (!line.includes(label)) continue;
+          const g = q.comparison?.bySegment[s];
+          const primary = hidden(g?.n) ? segN(s) < k : CHOICES.some((c) => study.choices[s][c] >= 1 && study.choices[s][c] < k);
+          t.ok(line.endsWith(primary ? w.primary(k) : w.complementary), `seed ${seed} ${l}: comparison footnote for ${s}: ${line}`);
+        }
+      }
       // CSV: the same words as the table cells of every question
       const csv = renderCsv(report, l);
       const cells = report.sections
