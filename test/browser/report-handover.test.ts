@@ -9,7 +9,7 @@
 //   table is wider than the page, each column header of the page is drawn in the PDF
 //   (pdftotext -raw, the order Chromium draws in), and nothing is printed into the page's right
 //   edge, where Chromium cuts (rasterised with pdftoppm).
-// Screenshots at both widths and the PDF's first page as PNG go to test/browser/output/.
+// Screenshots at both widths, the PDF and its first page as PNG go to test/browser/output/.
 //   npx tap test/browser/report-handover.test.ts
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -148,7 +148,7 @@ for (const fixture of FIXTURES) {
       // the PDF: every column header of the page's tables in the text layer, nothing in the cut-off edge
       const res = await fetch(`${base}/reports/${fixture}/${audience}/report.pdf?key=${shares[fixture][audience]}`);
       t.equal(res.status, 200, 'the PDF is served');
-      const pdf = path.join(work, `${fixture}-${audience}.pdf`);
+      const pdf = path.join(OUTPUT, `report-${fixture}-${audience}.pdf`);
       writeFileSync(pdf, Buffer.from(await res.arrayBuffer()));
       const squash = (s: string) => s.replace(/\s+/g, '');
       const text = squash(execFileSync('pdftotext', ['-raw', pdf, '-'], { encoding: 'utf8', timeout: 60_000 }));
@@ -156,7 +156,8 @@ for (const fixture of FIXTURES) {
       const page = await browser.newPage({ viewport: { width: 680, height: 1000 } });
       await page.emulateMedia({ media: 'print' });
       await page.goto(url);
-      const headers = [...new Set((await page.locator('table th').allInnerTexts()).map(squash).filter(Boolean))];
+      // column headers (a row header wraps beside its row's cells, so its lines are not contiguous in the text layer)
+      const headers = [...new Set((await page.locator('table thead th').allInnerTexts()).map(squash).filter(Boolean))];
       const cut = await page.evaluate(() =>
         [...document.querySelectorAll('table')].filter((x) => x.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).map((x) => x.caption?.textContent ?? x.closest('article')?.id ?? '?'),
       );
