@@ -12,26 +12,22 @@
 // Screenshots at both widths, the PDF and its first page as PNG go to test/browser/output/.
 //   npx tap test/browser/report-handover.test.ts
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import t from 'tap';
-import { insertResponse } from '../../server/repositories/responses.ts';
 import { createShare } from '../../server/repositories/shares.ts';
-import { seededRandom, syntheticModel, syntheticResponse } from '../../surveys/synthetic.ts';
+import { seededRandom } from '../../surveys/synthetic.ts';
 import { buildWeb } from '../../web/build.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { seedLink, seedSurvey } from '../helpers/fixtures.ts';
+import { seedFixtureStudy } from '../helpers/fixtures.ts';
 
 const OUTPUT = new URL('./output/', import.meta.url).pathname;
 mkdirSync(OUTPUT, { recursive: true });
 const FIXTURES = ['survey-pflege-beruf', 'survey-kammer-mitglieder', 'survey-weiterbildung-betrieb'];
 const AUDIENCES = ['intermediary', 'sme', 'works_council'];
-const SEGMENTS = ['intermediary', 'sme', 'works_council'];
-const LEAN: Record<string, number> = { intermediary: 0.35, sme: -0.25, works_council: 0.05 };
 const PER_SURVEY = 90;
 const WIDTHS = [390, 1280];
 const MIN_TEXT_PX = 11;
@@ -44,21 +40,8 @@ const shares: Record<string, Record<string, string>> = {};
 const titles: Record<string, { de: string; en?: string }> = {};
 const rnd = seededRandom(5011);
 for (const fixture of FIXTURES) {
-  const definition = JSON.parse(readFileSync(`test/fixtures/${fixture}.json`, 'utf8'));
-  titles[fixture] = definition.title;
-  const { surveyId, versionId } = await seedSurvey(app, fixture, definition);
-  const version = await app.versions.get(versionId);
-  const links = await Promise.all(SEGMENTS.map((segment) => seedLink(app, surveyId, { segment, label: 'Standard' })));
-  const model = syntheticModel(definition);
-  let stored = 0;
-  for (let attempt = 0; stored < PER_SURVEY && attempt < 4 * PER_SURVEY; attempt++) {
-    const link = links[stored % links.length];
-    const verdict = version.validator.validate(syntheticResponse(model, rnd, { lean: LEAN[link.segment] }), { complete: true, locale: 'de' });
-    if (!verdict.ok) continue;
-    await insertResponse(app.db, { id: randomUUID(), surveyId, versionId, catalogue: version.catalogue, link, data: verdict.data, complete: true, locale: 'de' });
-    stored++;
-  }
-  if (stored < PER_SURVEY) throw new Error(`${fixture}: only ${stored} generated responses passed the validator`);
+  const { definition, surveyId } = await seedFixtureStudy(app, fixture, PER_SURVEY, rnd);
+  titles[fixture] = definition.title as { de: string; en?: string };
   shares[fixture] = {};
   for (const audience of AUDIENCES) shares[fixture][audience] = (await createShare(app.db, { surveyId, audience }, 'test')).key;
 }

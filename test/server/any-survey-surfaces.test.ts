@@ -4,24 +4,21 @@
 // server-rendered report pages — one of them with a survey's own profile uploaded through the
 // API. Responses are generated from each survey's own catalogue
 // (surveys/synthetic.ts, as `befund demo` does, with a lean per segment), validated and stored.
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
-import { insertResponse } from '../../server/repositories/responses.ts';
 import { createShare } from '../../server/repositories/shares.ts';
-import { seededRandom, syntheticModel, syntheticResponse } from '../../surveys/synthetic.ts';
+import { seededRandom } from '../../surveys/synthetic.ts';
 import { dbLabel, freshPostgresDatabase } from '../helpers/app.ts';
 import { runCli } from '../helpers/cli.ts';
-import { researcherHeaders, seedLink, seedSurvey } from '../helpers/fixtures.ts';
+import { researcherHeaders, seedFixtureStudy } from '../helpers/fixtures.ts';
 
 const FIXTURES = ['survey-pflege-beruf', 'survey-kammer-mitglieder', 'survey-weiterbildung-betrieb'];
 const AUDIENCES = ['intermediary', 'sme', 'works_council'];
 const SEGMENTS = ['intermediary', 'sme', 'works_council'];
-const LEAN: Record<string, number> = { intermediary: 0.35, sme: -0.25, works_council: 0.05 };
 const PER_SURVEY = 120;
 /** A survey's own profile (uploaded through the API before the reports are read): every surface must use it. */
 const OWN = { fixture: 'survey-weiterbildung-betrieb', audience: 'works_council' };
@@ -69,21 +66,8 @@ const questionNames: Record<string, string[]> = {};
   const headers = await researcherHeaders(app);
   const rnd = seededRandom(2011);
   for (const fixture of FIXTURES) {
-    const definition = JSON.parse(readFileSync(`test/fixtures/${fixture}.json`, 'utf8'));
-    const { surveyId, versionId } = await seedSurvey(app, fixture, definition);
-    const version = await app.versions.get(versionId);
+    const { surveyId, version } = await seedFixtureStudy(app, fixture, PER_SURVEY, rnd, SEGMENTS);
     questionNames[fixture] = version.catalogue.questions.map((q: { name: string }) => q.name);
-    const links = await Promise.all(SEGMENTS.map((segment) => seedLink(app, surveyId, { segment, label: 'Standard' })));
-    const model = syntheticModel(definition);
-    let stored = 0;
-    for (let attempt = 0; stored < PER_SURVEY && attempt < 4 * PER_SURVEY; attempt++) {
-      const link = links[stored % links.length];
-      const verdict = version.validator.validate(syntheticResponse(model, rnd, { lean: LEAN[link.segment] }), { complete: true, locale: 'de' });
-      if (!verdict.ok) continue;
-      await insertResponse(app.db, { id: randomUUID(), surveyId, versionId, catalogue: version.catalogue, link, data: verdict.data, complete: true, locale: 'de' });
-      stored++;
-    }
-    if (stored < PER_SURVEY) throw new Error(`${fixture}: only ${stored} generated responses passed the validator`);
     if (fixture === OWN.fixture) {
       const put = await app.inject({ method: 'PUT', url: `/api/v1/surveys/${fixture}/profiles`, headers, payload: { profiles: [ownProfile] } });
       if (put.statusCode !== 200) throw new Error(`own profile refused: ${put.body}`);
