@@ -1,10 +1,14 @@
 // Child process of the ingest benchmark (forked by bench/ingest.ts with an IPC channel). It holds
-// two HTTP servers on 127.0.0.1:0 over ONE database connection pool, so both pay the same costs:
+// three HTTP servers on 127.0.0.1:0 over ONE database connection pool, so all pay the same costs:
 //   - the real app (buildApp) with a 40-question survey and one link;
-//   - the baseline: a bare Fastify route that stores the same JSON into the same `responses`
-//     table with one parameterised INSERT, without any validation or counting.
+//   - the same-table baseline: a bare Fastify route that stores the same JSON into the same
+//     `responses` table (with its indexes) with one parameterised INSERT, without any validation
+//     or counting;
+//   - the plain-table baseline: a bare Fastify route doing one durable INSERT of the same JSON
+//     into a plain table (`bench_plain`: a uuid key and a jsonb column): the database's own limit.
 // The load generator runs in the parent, so it does not share this event loop.
-// Messages: parent → { id, cmd: 'stats' | 'reset' | 'close' }; child → { id, ... } or { ready }.
+// Messages: parent → { id, cmd: 'stats' | 'reset' | 'cpu-start' | 'cpu-stop' | 'close' };
+// child → { id, ... } or { ready }.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { sql } from 'drizzle-orm';
@@ -29,7 +33,7 @@ const app = await buildApp(config);
  * to the end and its row stored, but its socket is gone by then.
  */
 const counters = () => ({ decided: new Map<string, number>(), undelivered: new Map<string, number>() });
-const answered = { app: counters(), baseline: counters() };
+const answered = { app: counters(), baseline: counters(), plain: counters() };
 const bump = (map: Map<string, number>, key: number) => map.set(String(key), (map.get(String(key)) ?? 0) + 1);
 function countStatuses(server: FastifyInstance, into: ReturnType<typeof counters>) {
   server.addHook('onSend', async (_request, reply, payload) => {
@@ -59,8 +63,19 @@ baseline.post<{ Params: { token: string }; Body: { id: string; data: unknown } }
 countStatuses(baseline, answered.baseline);
 await baseline.ready();
 
+await app.db.execute(sql`create table if not exists bench_plain (id uuid primary key, data jsonb not null)`);
+const plain = Fastify({ logger: loggerOptions(config), bodyLimit: 2 * 1024 * 1024 });
+plain.post<{ Body: { id: string; data: unknown } }>('/api/v1/links/:token/responses', async (request, reply) => {
+  const { id, data } = request.body;
+  await app.db.execute(sql`insert into bench_plain (id, data) values (${id}, ${JSON.stringify(data)}::jsonb)`);
+  return reply.code(201).send({ id });
+});
+countStatuses(plain, answered.plain);
+await plain.ready();
+
 await app.listen({ host: '127.0.0.1', port: 0 });
 await baseline.listen({ host: '127.0.0.1', port: 0 });
+await plain.listen({ host: '127.0.0.1', port: 0 });
 const portOf = (s: typeof baseline) => (s.server.address() as { port: number }).port;
 
 async function rowCounts() {
@@ -68,25 +83,34 @@ async function rowCounts() {
     const result = (await app.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] };
     return Number(result.rows[0].n);
   };
-  return { responses: await one('responses'), answerCounts: await one('answer_counts'), openTexts: await one('open_texts') };
+  return { responses: await one('responses'), answerCounts: await one('answer_counts'), openTexts: await one('open_texts'), plain: await one('bench_plain') };
 }
 
 /** CPU profile of this process on request (`--profile`): where the time per request goes. */
 const profiler = new Session();
 profiler.connect();
 
+/** CPU time of this process (user + system) since 'cpu-start': robust to a busy machine, unlike req/s. */
+let cpuFrom = process.cpuUsage();
+
 process.on('message', async (m: { id: number; cmd: string }) => {
   try {
     if (m.cmd === 'stats') {
       const statuses = (c: ReturnType<typeof counters>) => ({ decided: Object.fromEntries([...c.decided].sort()), undelivered: Object.fromEntries([...c.undelivered].sort()) });
-      send({ id: m.id, app: statuses(answered.app), baseline: statuses(answered.baseline), rows: await rowCounts(), rssMiB: Math.round(process.resourceUsage().maxRSS / 1024) });
+      send({ id: m.id, app: statuses(answered.app), baseline: statuses(answered.baseline), plain: statuses(answered.plain), rows: await rowCounts(), rssMiB: Math.round(process.resourceUsage().maxRSS / 1024) });
     } else if (m.cmd === 'reset') {
-      await app.db.execute(sql`truncate open_texts, answer_counts, responses`);
-      for (const c of [answered.app, answered.baseline]) {
+      await app.db.execute(sql`truncate open_texts, answer_counts, responses, bench_plain`);
+      for (const c of [answered.app, answered.baseline, answered.plain]) {
         c.decided.clear();
         c.undelivered.clear();
       }
       send({ id: m.id, rows: await rowCounts() });
+    } else if (m.cmd === 'cpu-start') {
+      cpuFrom = process.cpuUsage();
+      send({ id: m.id });
+    } else if (m.cmd === 'cpu-stop') {
+      const used = process.cpuUsage(cpuFrom);
+      send({ id: m.id, cpuMs: (used.user + used.system) / 1000 });
     } else if (m.cmd === 'profile-start') {
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
@@ -98,6 +122,7 @@ process.on('message', async (m: { id: number; cmd: string }) => {
       writeFileSync(file, JSON.stringify(profile));
       send({ id: m.id, file });
     } else if (m.cmd === 'close') {
+      await plain.close();
       await baseline.close();
       await app.close();
       send({ id: m.id });
@@ -108,4 +133,4 @@ process.on('message', async (m: { id: number; cmd: string }) => {
   }
 });
 
-send({ ready: true, appPort: portOf(app as unknown as typeof baseline), baselinePort: portOf(baseline), token: link.token, db: app.dbKind });
+send({ ready: true, appPort: portOf(app as unknown as typeof baseline), baselinePort: portOf(baseline), plainPort: portOf(plain), token: link.token, db: app.dbKind });

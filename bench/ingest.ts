@@ -1,7 +1,10 @@
-// Ingest: autocannon against POST /api/v1/links/:token/responses of the real app, and against a
-// bare baseline route in the same child process (bench/ingest-server.ts), one after the other.
-// Same bodies (valid and varied, ~5 % invalid, a fresh uuid per request), same connections,
-// same duration, same database pool; the tables are emptied before each measured run.
+// Ingest: autocannon against POST /api/v1/links/:token/responses of the real app, and against two
+// bare baseline routes in the same child process (bench/ingest-server.ts), one after the other:
+// the plain-table baseline (one INSERT into a table with only a key: the database's own limit)
+// and the same-table baseline (one INSERT into `responses` with its indexes). Same bodies (valid
+// and varied, ~5 % invalid, a fresh uuid per request), same connections, same duration, same
+// database pool; the tables are emptied before each measured run. Besides req/s and latency it
+// reports the server process's CPU time per answered request, which a busy machine hardly moves.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -20,8 +23,12 @@ export interface IngestOptions {
   profile?: boolean;
 }
 
+const SERVERS = ['plain', 'baseline', 'app'] as const;
+type Server = (typeof SERVERS)[number];
+const SERVER_LABEL: Record<Server, string> = { plain: 'plain table', baseline: 'same table', app: 'app' };
+
 interface Run {
-  server: 'baseline' | 'app';
+  server: Server;
   reqPerSec: number;
   p50: number;
   p99: number;
@@ -31,7 +38,10 @@ interface Run {
   timeouts: number;
   /** Status codes the server decided on, and those it could not deliver (load already stopped). */
   serverStatuses: { decided: Record<string, number>; undelivered: Record<string, number> };
-  rows: { responses: number; answerCounts: number; openTexts: number };
+  rows: { responses: number; answerCounts: number; openTexts: number; plain: number };
+  /** CPU time (user + system) of the server process during the measured run, and per answered request. */
+  cpuMs: number;
+  cpuMsPerRequest: number;
 }
 
 function load(port: number, token: string, tails: string[], connections: number, seconds: number): Promise<Result> {
@@ -74,18 +84,22 @@ export async function runIngest(opts: IngestOptions): Promise<BenchResult> {
   const runs: Run[] = [];
   try {
     const token = String(child.ready.token);
-    for (const server of ['baseline', 'app'] as const) {
-      const port = Number(server === 'app' ? child.ready.appPort : child.ready.baselinePort);
+    for (const server of SERVERS) {
+      const port = Number(child.ready[`${server}Port`]);
       process.stderr.write(`ingest (${label}): ${server} warm-up 2 s, then ${seconds} s at ${connections} connections …\n`);
       await load(port, token, pool.tails, 10, 2);
       await sleep(1500); // let the warm-up's last requests finish before the tables are emptied
       await child.ask('reset');
       const profiling = opts.profile === true && server === 'app';
       if (profiling) await child.ask('profile-start');
+      await child.ask('cpu-start');
       const r = await load(port, token, pool.tails, connections, seconds);
       await sleep(1500); // requests still in flight when the load stopped are answered
+      const cpuMs = Number((await child.ask('cpu-stop')).cpuMs);
       if (profiling) profile = summariseProfile(String((await child.ask('profile-stop')).file));
       const stats = await child.ask('stats');
+      const serverStatuses = stats[server] as Run['serverStatuses'];
+      const answered = Object.values(serverStatuses.decided).reduce((sum, n) => sum + n, 0);
       runs.push({
         server,
         reqPerSec: r.requests.average,
@@ -95,8 +109,10 @@ export async function runIngest(opts: IngestOptions): Promise<BenchResult> {
         clientStatuses: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
         errors: r.errors,
         timeouts: r.timeouts,
-        serverStatuses: stats[server] as Run['serverStatuses'],
+        serverStatuses,
         rows: stats.rows as Run['rows'],
+        cpuMs,
+        cpuMsPerRequest: answered > 0 ? cpuMs / answered : Number.NaN,
       });
     }
   } finally {
@@ -105,15 +121,16 @@ export async function runIngest(opts: IngestOptions): Promise<BenchResult> {
   }
   const result = summarise(opts, label, seconds, connections, pool, runs);
   if (profile) {
-    printProfile(profile, runs[1]);
+    printProfile(profile, runs[runs.length - 1]);
     result.figures.profile = profile;
   }
   return result;
 }
 
 function summarise(opts: IngestOptions, label: string, seconds: number, connections: number, pool: ReturnType<typeof makeBodyPool>, runs: Run[]): BenchResult {
-  const [base, app] = runs;
+  const [plain, base, app] = runs;
   const ratio = app.reqPerSec / base.reqPerSec;
+  const plainRatio = app.reqPerSec / plain.reqPerSec;
   // 201s the app decided on: delivered, or decided after the load generator hung up
   const served201 = app.serverStatuses.decided['201'] ?? 0;
   const late201 = app.serverStatuses.undelivered['201'] ?? 0;
@@ -122,13 +139,25 @@ function summarise(opts: IngestOptions, label: string, seconds: number, connecti
   console.log(
     table(
       `Ingest on ${label}: ${connections} connections, ${seconds} s, ${pool.tails.length} bodies (${pool.invalid} invalid)`,
-      ['server', 'req/s', 'ratio', 'p50', 'p99', 'answered (server)', 'rows stored'],
-      runs.map((r) => [r.server, num(r.reqPerSec), pct(r.reqPerSec / base.reqPerSec), ms(r.p50), ms(r.p99), statusText(r.serverStatuses.decided), num(r.rows.responses)]),
+      ['server', 'req/s', '× plain table', '× same table', 'p50', 'p99', 'CPU per request', 'answered (server)', 'rows stored'],
+      runs.map((r) => [
+        SERVER_LABEL[r.server],
+        num(r.reqPerSec),
+        (r.reqPerSec / plain.reqPerSec).toFixed(2),
+        (r.reqPerSec / base.reqPerSec).toFixed(2),
+        ms(r.p50),
+        ms(r.p99),
+        `${r.cpuMsPerRequest.toFixed(2)} ms`,
+        statusText(r.serverStatuses.decided),
+        num(r.server === 'plain' ? r.rows.plain : r.rows.responses),
+      ]),
     ),
   );
+  console.log(`CPU per request is the server process's own (user + system) during the measured run, the app's including its background fold; the database server's is not in it.`);
   const id = opts.kind === 'postgres' ? 'ingest' : 'ingest-pglite';
   const goals = [
-    goal(`${label}: validated req/s ≥ 70 % of baseline`, ratio * 100, 70, 'at least', ' %'),
+    goal(`${label}: validated req/s ≥ 0.50 × plain-table baseline`, plainRatio, 0.5, 'at least', '×', 2),
+    goal(`${label}: validated req/s ≥ 0.85 × same-table baseline`, ratio, 0.85, 'at least', '×', 2),
     goal(`${label}: app p99 ≤ 100 ms`, app.p99, 100, 'at most', ' ms'),
     {
       goal: `${label}: rows stored = 201s answered, no 5xx`,
@@ -137,7 +166,7 @@ function summarise(opts: IngestOptions, label: string, seconds: number, connecti
       margin: app.rows.responses === served201 && fiveXX === 0 ? 'met' : `off by ${app.rows.responses - served201} rows, ${fiveXX} × 5xx`,
     },
   ];
-  return { id, title: `Ingest (${label})`, goals, figures: { connections, seconds, bodies: pool.tails.length, invalidBodies: pool.invalid, ratio, runs } };
+  return { id, title: `Ingest (${label})`, goals, figures: { connections, seconds, bodies: pool.tails.length, invalidBodies: pool.invalid, ratio, plainRatio, appCpuMsPerRequest: app.cpuMsPerRequest, runs } };
 }
 
 /** CPU time per answered request, split by package or project folder. */
