@@ -51,7 +51,7 @@ export async function runAttack(app: FastifyInstance, study: Study, plan: StudyP
   const get = injectGet(app);
   const c = await collect(get, study.slug, study.keys, o.plan);
   const u: Universe = universeOf(c.published, Object.values(c.options).flatMap((x) => x.labels));
-  const all = await attack(c.published, u, { k: o.k, timeLimit: o.timeLimit, budget: o.budget, truth: o.checkTruth ? (f) => truthOf(f, study.truth) : undefined });
+  const all = await attack(c.published, u, { k: o.k, timeLimit: o.timeLimit, budget: o.budget, truth: o.checkTruth ? (f) => truthOf(f, study.truth, u) : undefined });
   const recovered = recoveredOf(all);
   const byClass: Record<string, number> = {};
   if (o.classes && recovered.length) {

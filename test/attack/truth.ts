@@ -1,6 +1,6 @@
 // The true value of a figure from the posted responses: checks the attacker's model (every
 // shown figure must equal it, every interval must contain it). Never used by the attack itself.
-import { cellId, type Fig } from './figures.ts';
+import { cellId, type Fig, type Universe } from './figures.ts';
 import type { TruthRow } from './study.ts';
 
 const empty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
@@ -24,13 +24,15 @@ function matches(a: { value: unknown; ranking?: boolean }, value: string): boole
   return String(v) === value || (value === 'other.chosen' && v === 'other');
 }
 
-/** Σ terms over the figure's cells, or null where the variable's answers are not plain. */
-export function truthOf(f: Fig, rows: TruthRow[]): number | null {
+/** Σ terms over the figure's cells, or null where the variable's answers are not plain. A link
+ *  label the pages do not offer is, for an outsider, one of the links without a label ('' in the
+ *  universe): its responses count there. */
+export function truthOf(f: Fig, rows: TruthRow[], u: Universe): number | null {
   if (f.terms.some((t) => t.stat === 'E')) return null; // who saw a question: not recorded here
   const cells = new Set(f.cells);
   let sum = 0;
   for (const r of rows) {
-    if (!cells.has(cellId(r.segment, r.label))) continue;
+    if (!cells.has(cellId(r.segment, u.labels.includes(r.label) ? r.label : ''))) continue;
     const a = f.variable === '*' ? { value: undefined } : answer(r.data, f.variable);
     for (const t of f.terms) {
       if (t.stat === 'B') sum += t.coef;
