@@ -1,4 +1,4 @@
-// `npm run bench [-- --only ingest|analysis|page|embedded|webhooks|attack] [--quick] [--profile]`
+// `npm run bench [-- --only ingest|analysis|page|embedded|webhooks|attack|startup] [--quick] [--profile]`
 // Runs the benchmarks one after another, prints each table and the goals with their margins, and
 // writes JSON to bench/results/ (git-ignored). Never part of `npm test`.
 //
@@ -10,11 +10,12 @@ import { runAnalysis } from './analysis.ts';
 import { runAttackBench } from './attack.ts';
 import { runIngest } from './ingest.ts';
 import { runPage } from './page.ts';
+import { runStartup } from './startup.ts';
 import { runWebhooks } from './webhooks.ts';
 import { type BenchResult, goalTable, machine, writeResult } from './lib/report.ts';
 import { postgresVersion, serverUrl } from './lib/target.ts';
 
-const NAMES = ['ingest', 'analysis', 'page', 'embedded', 'webhooks', 'attack'] as const;
+const NAMES = ['ingest', 'analysis', 'page', 'embedded', 'webhooks', 'attack', 'startup'] as const;
 type Name = (typeof NAMES)[number];
 
 const { values } = parseArgs({
@@ -45,6 +46,7 @@ const steps: Record<Name, () => Promise<BenchResult[]>> = {
   embedded: async () => [await runIngest({ kind: 'pglite', quick, profile: values.profile }), await runAnalysis({ kind: 'pglite', quick })],
   webhooks: async () => [await runWebhooks({ quick })],
   attack: async () => [await runAttackBench({ quick })],
+  startup: async () => [await runStartup({ quick })],
 };
 
 const results: BenchResult[] = [];

@@ -1,5 +1,6 @@
-// One bundler step for the browser code: `npx tsx web/build.ts` (or `buildWeb()` from the
-// server and tests). Skips work when web/dist is newer than every input.
+// One bundler step for the browser code: `npx tsx web/build.ts` (or `buildWeb()` from
+// `npm run build` and the tests). Skips work when web/dist is newer than every input. Runs at
+// build time only: the server reads web/dist/manifest.json (web/manifest.ts), never esbuild.
 //
 //   web/respondent/main.ts (+ survey-core, survey-js-ui)  → web/dist/respondent.js  (IIFE, ES2020)
 //   survey-core fontless CSS + web/respondent/style.css   → web/dist/respondent.css
@@ -8,20 +9,23 @@
 //   web/report/main.ts (+ vega, vega-lite, vega-embed)    → web/dist/report.js      (IIFE, ES2020)
 //   web/report/style.css                                  → web/dist/report.css
 // (web/admin/html/ and web/pages/ are server-side HTML, not bundled.)
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+// Each output is also written as name.<hash>.ext (+ .gz, .br); manifest.json maps the names.
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { type BuildOptions as BuildOptionsEsbuild, build, type Plugin } from 'esbuild';
+import { ASSETS, distDir, HASHED, type Manifest, manifestFile } from './manifest.ts';
 
+export { distDir };
 const webDir = dirname(fileURLToPath(import.meta.url));
-export const distDir = join(webDir, 'dist');
 const srcDir = join(webDir, 'respondent');
 const adminDir = join(webDir, 'admin');
 const adminInputs = [join(adminDir, 'main.ts'), join(adminDir, 'style.css')];
 const reportInputs = [join(webDir, 'report', 'main.ts'), join(webDir, 'report', 'style.css')];
-const outputs = [join(distDir, 'respondent.js'), join(distDir, 'respondent.css'), join(distDir, 'admin.js'), join(distDir, 'admin.css'), join(distDir, 'report.js'), join(distDir, 'report.css')];
+const outputs = ASSETS.map((name) => join(distDir, name));
 const stampFile = join(distDir, '.build.json');
 
 export interface BuildOptions {
@@ -62,7 +66,15 @@ async function isCurrent(minify: boolean): Promise<boolean> {
   } catch {
     return false;
   }
-  const outTimes = await Promise.all(outputs.map(mtime));
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Manifest;
+  } catch {
+    return false;
+  }
+  const hashed = ASSETS.map((name) => manifest[name]).filter((f): f is string => typeof f === 'string');
+  if (hashed.length !== ASSETS.length) return false;
+  const outTimes = await Promise.all([...outputs, ...hashed.map((f) => join(distDir, f))].map(mtime));
   if (outTimes.some(Number.isNaN)) return false;
   const inTimes = await Promise.all([...(await inputFiles()), ...(stamp.inputs ?? [])].map(mtime));
   return Math.max(...inTimes.filter((t) => !Number.isNaN(t))) < Math.min(...outTimes);
@@ -158,10 +170,36 @@ export async function buildWeb({ minify = true, force = false }: BuildOptions = 
     style({ entryPoints: [reportInputs[1]] }, outputs[5], minify, 'web/report/style.css'),
   ]);
   await Promise.all(outputs.map(precompress));
+  await writeHashed();
   // every project file a bundle imported (analysis/charts/fit.ts for the report page, …), so a
   // change to one of them rebuilds too
   const imported = results.flatMap((r) => Object.keys(r.metafile?.inputs ?? {})).filter((f) => !f.includes('node_modules') && !f.startsWith('<'));
   await writeFile(stampFile, JSON.stringify({ minify, inputs: [...new Set(imported)].map((f) => resolve(f)) }));
+}
+
+/**
+ * Copies each output (and its .gz, .br) to name.<first 8 hex of its SHA-256>.ext, writes
+ * manifest.json (by rename, so a reader never sees half of it) and removes hashed files of
+ * earlier builds.
+ */
+async function writeHashed(): Promise<void> {
+  const hashedNames = await Promise.all(
+    ASSETS.map(async (name, i) => {
+      const file = outputs[i];
+      const hash = createHash('sha256').update(await readFile(file)).digest('hex').slice(0, 8);
+      const dot = name.lastIndexOf('.');
+      const hashed = `${name.slice(0, dot)}.${hash}${name.slice(dot)}`;
+      await Promise.all(['', '.gz', '.br'].map((ext) => copyFile(`${file}${ext}`, join(distDir, `${hashed}${ext}`))));
+      return hashed;
+    }),
+  );
+  const manifest: Manifest = Object.fromEntries(ASSETS.map((name, i) => [name, hashedNames[i]]));
+  const tmp = `${manifestFile}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(tmp, manifestFile);
+  const keep = new Set(Object.values(manifest).flatMap((f) => [f, `${f}.gz`, `${f}.br`]));
+  const stale = (await readdir(distDir)).filter((f) => HASHED.test(f) && !keep.has(f));
+  await Promise.all(stale.map((f) => rm(join(distDir, f), { force: true })));
 }
 
 /** Raw and gzip sizes of the built assets, in bytes. */

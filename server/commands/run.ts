@@ -8,11 +8,17 @@ import { UserError } from '../errors.ts';
 
 const USAGE = 'befund run SCRIPT.ts [ARGUMENTE …]';
 
+/** Set to true by the production build (scripts/build.ts); undefined when the sources run through tsx. */
+declare const BEFUND_COMPILED: boolean | undefined;
+
 export default async function run(argv: string[]): Promise<void> {
   const [script, ...rest] = argv;
   if (!script) throw new UserError(`Welches Skript? Aufruf: ${USAGE}`);
   const file = path.resolve(script);
   if (!fs.existsSync(file)) throw new UserError(`Das Skript ${script} gibt es nicht. Aufruf: ${USAGE}`);
   process.argv = [process.argv[0], file, ...rest];
+  // The compiled build loads tsx only here, for the script and the TypeScript it imports
+  // (befund/study, befund/analysis).
+  if (typeof BEFUND_COMPILED !== 'undefined') (await import('tsx/esm/api')).register();
   await import(pathToFileURL(file).href);
 }

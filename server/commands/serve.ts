@@ -1,15 +1,18 @@
 // `befund serve` (and `npm start`): migrate, import surveys/definitions, listen, print the URLs.
+// The browser bundles come from `npm run build` (web/dist); bin/befund.js rebuilds them when it
+// runs the sources.
 import closeWithGrace from 'close-with-grace';
-import { buildWeb } from '../../web/build.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { prepareStudy } from '../startup.ts';
+import { readManifest } from '../../web/manifest.ts';
 
 export default async function serve(_argv: string[]): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
-  await buildWeb(); // a no-op when web/dist is current
+  if (Object.keys(readManifest()).length === 0)
+    throw new UserError('Die Browser-Dateien fehlen (web/dist/manifest.json): führen Sie npm run build aus / the browser bundles are missing: run npm run build');
   const app = await buildApp(config, { shareEmbedded: true });
   const summary = await prepareStudy(app);
   try {

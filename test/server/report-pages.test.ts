@@ -84,7 +84,7 @@ t.test('with a valid key or a researcher token the page shows the report, with t
   t.match(res.body, /<h1>[^<]+<\/h1>/);
   t.match(res.body, 'Das Wichtigste in Kürze');
   t.match(res.body, /<figure class="chart" data-chart="[a-z_]+">/, 'chart slots for vega-embed');
-  t.match(res.body, /<script src="\/assets\/report\.js" defer><\/script>/);
+  t.match(res.body, /<script src="\/assets\/report(\.[0-9a-f]{8})?\.js" defer><\/script>/);
   t.notMatch(res.body, /<script>/, 'no inline script');
   const key = encodeURIComponent(smeShare.key);
   for (const file of ['data.json', 'tables.csv', 'report.pdf']) t.match(res.body, `/reports/${SLUG}/sme/${file}?key=${key}`, `${file} link carries the key`);

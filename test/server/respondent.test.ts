@@ -38,7 +38,7 @@ t.test('the respondent page is HTML with a strict Content-Security-Policy', asyn
   t.equal(res.statusCode, 200);
   t.match(res.headers['content-type'], /text\/html/);
   t.match(String(res.headers['content-security-policy']), /script-src 'self'(;|$)/);
-  t.match(res.body, /\/assets\/respondent\.js/);
+  t.match(res.body, /\/assets\/respondent(\.[0-9a-f]{8})?\.js/, 'the bundle, by its hashed name once web/dist is built');
 });
 
 t.test('a complete valid response is stored with segment and label from the link, and counted', async (t) => {

@@ -12,6 +12,7 @@ import type { GlossaryEntry, LocalizedText, QuestionResult, ReportModel } from '
 import { escapeHtml as esc } from '../../analysis/render/escape.ts';
 import { type Cell, questionTables, type Table } from '../../analysis/render/tables.ts';
 import { noticeFor } from '../../analysis/suppress.ts';
+import { assetFile } from '../manifest.ts';
 
 const W = {
   de: {
@@ -204,10 +205,10 @@ export function renderReportPage(o: ReportPageOptions): string {
     '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">',
     `<title>${esc(title)} – Befund</title>`,
-    o.css !== undefined ? `<style>${o.css}</style>` : `<link rel="stylesheet" href="${esc(o.assetBase ?? '/assets')}/report.css">`,
+    o.css !== undefined ? `<style>${o.css}</style>` : `<link rel="stylesheet" href="${esc(o.assetBase ?? '/assets')}/${assetFile('report.css')}">`,
     // data.json loads while report.js is fetched and parsed (`crossorigin` matches fetch()'s mode)
     screen && r ? `<link rel="preload" href="${esc(href('/data.json'))}" as="fetch" crossorigin>` : '',
-    screen && r ? `<script src="${esc(o.assetBase ?? '/assets')}/report.js" defer></script>` : '',
+    screen && r ? `<script src="${esc(o.assetBase ?? '/assets')}/${assetFile('report.js')}" defer></script>` : '',
     '</head>',
   ].filter(Boolean);
   const body: string[] = [];

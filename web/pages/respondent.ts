@@ -7,6 +7,8 @@
 //   form-action 'none'; frame-ancestors 'none'
 // ('unsafe-inline' for styles only because survey-js-ui sets element style attributes).
 
+import { assetFile } from '../manifest.ts';
+
 export type PageLang = 'de' | 'en';
 
 export interface RespondentPageOptions {
@@ -67,8 +69,8 @@ const TEXT = {
 } as const;
 
 function head(lang: PageLang, title: string, assetBase: string | undefined, withScript: boolean): string {
-  const css = escapeHtml(assetUrl(assetBase, 'respondent.css'));
-  const js = escapeHtml(assetUrl(assetBase, 'respondent.js'));
+  const css = escapeHtml(assetUrl(assetBase, assetFile('respondent.css')));
+  const js = escapeHtml(assetUrl(assetBase, assetFile('respondent.js')));
   return [
     '<!doctype html>',
     `<html lang="${lang}">`,

@@ -2,6 +2,7 @@
 // navigation, language switch and the logout form. Everything interpolated is escaped.
 import { escapeHtml } from '../../pages/respondent.ts';
 import { type Lang, TEXTS, type Texts } from './texts.ts';
+import { assetFile } from '../../manifest.ts';
 
 export { escapeHtml };
 
@@ -65,8 +66,8 @@ ${postForm(view, '/admin/logout', `<button type="submit" class="bf-button bf-but
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
 <title>${escapeHtml(title)} – Befund</title>
-<link rel="stylesheet" href="/assets/admin.css">
-<script src="/assets/admin.js" defer></script>
+<link rel="stylesheet" href="/assets/${assetFile('admin.css')}">
+<script src="/assets/${assetFile('admin.js')}" defer></script>
 </head>
 <body class="bf-admin">
 <header class="bf-header">

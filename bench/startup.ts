@@ -1,0 +1,83 @@
+// Start-up time of `befund serve` on the embedded database (issue 15): the compiled build
+// (scripts/build.ts, as `npm start` runs it) on a fresh DATA_DIR (first start: create the
+// database, migrate, import surveys/definitions) and again on the same folder (warm start),
+// beside the same two through tsx from the TypeScript sources (BEFUND_SOURCE=1). Time runs from
+// spawning node to the printed "Status:" line, after the server listens. `npm run bench -- --only startup`
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildAll } from '../scripts/build.ts';
+import { type BenchResult, goal, table } from './lib/report.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Spawns `befund serve`, resolves with the ms until it printed its URLs, then stops it. */
+function startOnce(args: string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', MAX_EVENT_LOOP_DELAY_MS: '0', ...env },
+    });
+    let out = '';
+    let ms = 0;
+    const onData = (d: Buffer) => {
+      out += d;
+      if (!ms && /Status: /.test(out)) {
+        ms = performance.now() - started;
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('close', (code) => (ms ? resolve(ms) : reject(new Error(`befund serve exited with ${code} before it listened: ${out.slice(-500)}`))));
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function runStartup({ quick = false }: { quick?: boolean } = {}): Promise<BenchResult> {
+  const cache = path.join(ROOT, 'node_modules', '.cache');
+  fs.mkdirSync(cache, { recursive: true });
+  const out = fs.mkdtempSync(path.join(cache, 'befund-bench-build-'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'befund-bench-startup-'));
+  const warmRuns = quick ? 1 : 3;
+  try {
+    const build = await buildAll({ outdir: out });
+    const variants: { name: string; args: string[]; env: Record<string, string> }[] = [
+      { name: 'compiled (npm start)', args: [path.join(out, 'cli.js'), 'serve'], env: {} },
+      { name: 'TypeScript through tsx', args: [path.join(ROOT, 'bin', 'befund.js'), 'serve'], env: { BEFUND_SOURCE: '1' } },
+    ];
+    const rows: { name: string; first: number; warm: number; warmAll: number[] }[] = [];
+    for (const v of variants) {
+      const dataDir = path.join(tmp, v.name.replace(/\W+/g, '-'));
+      const first = await startOnce(v.args, { ...v.env, DATA_DIR: dataDir });
+      const warmAll: number[] = [];
+      for (let i = 0; i < warmRuns; i++) warmAll.push(await startOnce(v.args, { ...v.env, DATA_DIR: dataDir }));
+      rows.push({ name: v.name, first, warm: median(warmAll), warmAll });
+    }
+    const s = (ms: number) => (ms / 1000).toFixed(1);
+    console.log(
+      table(
+        `Start-up of befund serve on PGlite (build: server ${build.ms.server} ms, web ${build.ms.web} ms; warm = median of ${warmRuns})`,
+        ['variant', 'first start s', 'warm start s'],
+        rows.map((r) => [r.name, s(r.first), s(r.warm)]),
+      ),
+    );
+    const [compiled, source] = rows;
+    return {
+      id: 'startup',
+      title: 'Start-up time (compiled build vs tsx)',
+      goals: [
+        goal('compiled first start (fresh DATA_DIR) ≤ 19 s, the time measured before the build (issue 15)', compiled.first / 1000, 19, 'at most', ' s', 1),
+        goal('compiled warm start ≤ the same start through tsx', compiled.warm / 1000, source.warm / 1000, 'at most', ' s', 1),
+      ],
+      figures: { build: build.ms, modules: build.inputs.length, warmRuns, rows },
+    };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
