@@ -2,18 +2,21 @@
 import { loadProfiles } from '../../analysis/profiles/index.ts';
 import { lintCoverage } from '../../surveys/lint.ts';
 import { loadDefinitionFile } from '../../surveys/load.ts';
+import { describeProblem, isXlsFormFile, readXlsForm } from '../../surveys/xlsform/index.ts';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
 import { findSurvey, importSurvey, LintError, listSurveys, updateSurveySettings } from '../repositories/surveys.ts';
 import { setWebhook, webhookTargetProblem } from '../repositories/webhooks.ts';
 import { output, parse, withApp } from './common.ts';
 
 const USAGE =
-  'befund survey add FILE [--slug S] | befund survey list | befund survey set SLUG [--retention-days N|none] [--archive|--unarchive] [--webhook URL|none]';
+  'befund survey add FILE(.json|.xlsx|.csv) [--slug S] [--lenient] | befund survey list | befund survey set SLUG [--retention-days N|none] [--archive|--unarchive] [--webhook URL|none]';
 
 export default async function survey(argv: string[]): Promise<void> {
   const { values, positionals } = parse(
     argv,
-    { slug: { type: 'string' }, 'retention-days': { type: 'string' }, archive: { type: 'boolean' }, unarchive: { type: 'boolean' }, webhook: { type: 'string' } },
+    { slug: { type: 'string' }, 'retention-days': { type: 'string' }, archive: { type: 'boolean' }, unarchive: { type: 'boolean' }, webhook: { type: 'string' }, lenient: { type: 'boolean' } },
     USAGE,
   );
   const [action, file] = positionals;
@@ -27,20 +30,38 @@ export default async function survey(argv: string[]): Promise<void> {
     return;
   }
   if (action !== 'add' || !file) throw new UserError(`Aufruf: ${USAGE}`);
-  const loaded = await loadDefinitionFile(file);
+  const loaded = isXlsFormFile(file) ? await loadXlsForm(file, values.lenient === true) : await loadDefinitionFile(file);
   if (!loaded.ok) throw new UserError(loaded.error);
   const slug = (values.slug as string | undefined) ?? loaded.slug;
+  const dropped = 'dropped' in loaded && loaded.dropped ? loaded.dropped : '';
   try {
     const r = await withApp((app) => importSurvey(app.db, { slug, definition: loaded.definition }, 'cli'));
     // warnings only: which questions no audience report shows, which profile rules find nothing
     const warnings = [...r.warnings, ...lintCoverage(loaded.definition, Object.values(loadProfiles()))];
     const notes = warnings.length > 0 ? `\nHinweise (Kodierung geänderter Fragen, Zielgruppen-Berichte):\n  ${warnings.map((w) => `${w.element}: ${w.message}`).join('\n  ')}` : '';
     const cleaned = r.sanitized.length > 0 ? `\nAus dem HTML entfernt (gespeichert ist die bereinigte Fassung):\n  ${r.sanitized.map((f) => `${f.element}: ${f.message}`).join('\n  ')}` : '';
-    output(values.json, { ...r, warnings }, `${r.created ? `${slug}: Version ${r.version} importiert.` : `${slug}: unverändert (Version ${r.version}).`}${cleaned}${notes}`);
+    output(values.json, { ...r, warnings }, `${r.created ? `${slug}: Version ${r.version} importiert.` : `${slug}: unverändert (Version ${r.version}).`}${dropped}${cleaned}${notes}`);
   } catch (err) {
     if (err instanceof LintError) throw new UserError(`${file}: nicht importiert:\n  ${err.findings.map((f) => `${f.element}: ${f.message}`).join('\n  ')}`);
     throw err;
   }
+}
+
+/** An XLSForm file (.xlsx, .csv) converted; problems name sheet, row and column. */
+async function loadXlsForm(file: string, lenient: boolean): Promise<{ ok: true; slug: string; definition: Record<string, unknown>; dropped: string } | { ok: false; error: string }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    return { ok: false, error: `${file}: Datei nicht lesbar (${(err as NodeJS.ErrnoException).code ?? 'unbekannt'})` };
+  }
+  const r = await readXlsForm(bytes, file, { lenient });
+  const lines = (ps: typeof r.problems) => ps.map((p) => `  ${describeProblem(p)}`).join('\n');
+  if (!r.ok || !r.definition) return { ok: false, error: `${file}: nicht importiert${lenient ? '' : ' (--lenient übernimmt den Rest)'}:\n${lines(r.problems)}` };
+  const slug = (r.formId ?? basename(file).replace(/\.(xlsx|csv)$/i, '')).toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  const dropped = r.problems.length ? `\nNicht übernommen (--lenient):\n${lines(r.problems)}` : '';
+  const missing = r.warnings.length ? `\nHinweise zur Tabelle (fehlende Übersetzungen, ignorierte Spalten):\n${lines(r.warnings)}` : '';
+  return { ok: true, slug, definition: r.definition, dropped: dropped + missing };
 }
 
 async function setSettings(slug: string, values: Record<string, string | boolean | undefined>): Promise<void> {
