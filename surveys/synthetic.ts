@@ -20,7 +20,7 @@ export interface Persona {
   lean: number;
 }
 
-const SAMPLE_TEXTS = [
+export const SAMPLE_TEXTS = [
   'Mehr kurze Praxisbeispiele aus kleinen Betrieben.',
   'Ergebnisse früher und verständlicher veröffentlichen.',
   'Regionale Veranstaltungen mit Kammern verbinden.',
@@ -28,10 +28,10 @@ const SAMPLE_TEXTS = [
   'Mehr Angebote für Betriebsräte.',
 ];
 
-const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
+export const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
 
 /** An index in 0..n-1, skewed towards the top by `lean` > 0 and towards the bottom by `lean` < 0. */
-function skewedIndex(rnd: () => number, n: number, lean: number): number {
+export function skewedIndex(rnd: () => number, n: number, lean: number): number {
   const u = rnd();
   const shaped = lean >= 0 ? u ** (1 / (1 + 2 * lean)) : 1 - (1 - u) ** (1 / (1 - 2 * lean));
   return Math.min(n - 1, Math.floor(shaped * n));
