@@ -1,4 +1,4 @@
-// `npm run bench [-- --only ingest|analysis|page|embedded|webhooks|attack|startup] [--quick] [--profile]`
+// `npm run bench [-- --only ingest|analysis|page|embedded|webhooks|attack|startup|demo] [--quick] [--profile]`
 // Runs the benchmarks one after another, prints each table and the goals with their margins, and
 // writes JSON to bench/results/ (git-ignored). Never part of `npm test`.
 //
@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { runAnalysis } from './analysis.ts';
 import { runAttackBench } from './attack.ts';
+import { runDemoBench } from './demo.ts';
 import { runIngest } from './ingest.ts';
 import { runPage } from './page.ts';
 import { runStartup } from './startup.ts';
@@ -15,7 +16,7 @@ import { runWebhooks } from './webhooks.ts';
 import { type BenchResult, goalTable, machine, writeResult } from './lib/report.ts';
 import { postgresVersion, serverUrl } from './lib/target.ts';
 
-const NAMES = ['ingest', 'analysis', 'page', 'embedded', 'webhooks', 'attack', 'startup'] as const;
+const NAMES = ['ingest', 'analysis', 'page', 'embedded', 'webhooks', 'attack', 'startup', 'demo'] as const;
 type Name = (typeof NAMES)[number];
 
 const { values } = parseArgs({
@@ -47,6 +48,7 @@ const steps: Record<Name, () => Promise<BenchResult[]>> = {
   webhooks: async () => [await runWebhooks({ quick })],
   attack: async () => [await runAttackBench({ quick })],
   startup: async () => [await runStartup({ quick })],
+  demo: async () => [await runDemoBench({ quick })],
 };
 
 const results: BenchResult[] = [];
