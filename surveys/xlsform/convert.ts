@@ -504,7 +504,7 @@ export function convertXlsForm(sheets: Sheet[], opts: ConvertOptions = {}): Conv
   const settingsExtra = settingsSheet && settingsRow ? extraOf('settings', settingsRow) : undefined;
   const title = settingsSheet && settingsRow ? textOf(settingsSheet, settingsRow, 'form_title', true) : undefined;
   if (title !== undefined) definition.title = title;
-  if (multi || defaultLangLabel) definition.locale = defaultLang;
+  if (defaultLangLabel) definition.locale = defaultLang;
   Object.assign(definition, settingsExtra ?? {});
   definition.pages = pages;
 

@@ -107,7 +107,7 @@ export function parseXlsExpr(src: string, opts: { columns?: boolean } = {}): Exp
   };
   const where = () => (peek() ? `an Stelle ${peek().at + 1}` : 'am Ende');
   const whereEn = () => (peek() ? `at position ${peek().at + 1}` : 'at the end');
-  const isWord = (w: string) => peek()?.t === 'name' && peek().v === w && toks[p + 1]?.t !== '(';
+  const isWord = (w: string) => peek()?.t === 'name' && peek().v === w;
   const isOp = (...ops: string[]) => peek()?.t === 'op' && ops.includes(peek().v);
 
   const orExpr = (): Expr => {

@@ -91,6 +91,7 @@ const RELEVANT = [
   "not(${s1} = 'a')",
   "${s1} = 'a' and ${n1} >= 18",
   "${s1} = 'a' or selected(${m1}, 'c')",
+  "${s1} = 'a' and (${n1} > 2 or ${t1} = 'x')",
   "not(selected(${m1}, 'a') or ${t1} = 'x') and ${n1} != 5",
   "(${s1} = 'a' or ${s1} = 'b') and not(count-selected(${m1}) > 1)",
   "${t1} = 'x'",
