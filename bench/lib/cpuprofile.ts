@@ -40,6 +40,13 @@ export interface ProfileSummary {
 export function summariseProfile(file: string, top = 12): ProfileSummary {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  // The profiler's own work (Profiler.stop serialising the profile, through node:inspector) is not the app's.
+  const parent = new Map<number, number>();
+  for (const n of p.nodes as (Node & { children?: number[] })[]) for (const c of n.children ?? []) parent.set(c, n.id);
+  const profilerOwn = (id: number): boolean => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (byId.get(at)?.callFrame.url === 'node:inspector') return true;
+    return false;
+  };
   const self = new Map<number, number>();
   for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
   const owners = new Map<string, number>();
@@ -47,7 +54,7 @@ export function summariseProfile(file: string, top = 12): ProfileSummary {
   let total = 0;
   for (const [id, us] of self) {
     const n = byId.get(id);
-    if (!n) continue;
+    if (!n || profilerOwn(id)) continue;
     const { functionName, url, lineNumber } = n.callFrame;
     const o = owner(url, functionName);
     if (o === '(idle)' || o === '(program)') continue;
