@@ -20,6 +20,7 @@ import health, { overloadedHealth } from './routes/health.ts';
 import reportPages from './routes/report-pages.ts';
 import profilesRoutes from './routes/profiles.ts';
 import openTextRoutes from './routes/open-texts.ts';
+import participantsRoutes from './routes/participants.ts';
 import reportsRoutes from './routes/reports.ts';
 import respondent from './routes/respondent.ts';
 import responsesAdminRoutes from './routes/responses-admin.ts';
@@ -70,6 +71,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(openTextRoutes);
   await app.register(reportPages);
   await app.register(sharesRoutes);
+  await app.register(participantsRoutes);
   await app.register(adminRoutes, { prefix: '/admin' });
   await app.register(docs);
   return app;

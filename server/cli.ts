@@ -16,6 +16,8 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   export: () => import('./commands/export.ts'),
   purge: () => import('./commands/purge.ts'),
   release: () => import('./commands/release.ts'),
+  participants: () => import('./commands/participants.ts'),
+  invite: () => import('./commands/invite.ts'),
 };
 
 const usage = `Befund – Befragungen, Bedarfsanalysen und Berichte je Zielgruppe
@@ -35,6 +37,8 @@ Befehle:
   purge                         Antworten nach Ablauf der Aufbewahrungsfrist löschen
   release publish|list --survey S   Stand der geteilten Berichte veröffentlichen / anzeigen
   run SCRIPT.ts                 Ein eigenes Auswertungsskript ausführen
+  participants import|list|export|erase|purge --survey S …   Teilnehmerliste (Partnerpanel)
+  invite --survey S [--reminder] [--dry-run]   Persönliche Einladungen / Erinnerungen senden
 
 Alle Befehle nehmen --json für maschinenlesbare Ausgabe.`;
 

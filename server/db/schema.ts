@@ -80,6 +80,8 @@ export const links = pgTable(
      */
     completedCount: integer(),
     oneResponsePerBrowser: boolean().notNull().default(false),
+    /** The collector behind the partner panel's personal links (one per segment and label); its token is never mailed. */
+    panel: boolean().notNull().default(false),
     revokedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -311,4 +313,62 @@ export const surveyProfiles = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.surveyId, t.audience] })],
+);
+
+/**
+ * Partner panel (README "Partner panel"): the contacts invited to one survey. Personal data,
+ * shown to researchers only. The random id carries no timing. Nothing here names a response:
+ * a started answer is found only through `pendingKeyHash`, a hash of the respondent's resume
+ * key that differs from the response row's own hash, so without the key (which only the
+ * respondent's browser holds) the two rows cannot be joined.
+ */
+export const participants = pgTable(
+  'participants',
+  {
+    id: uuid().primaryKey(),
+    surveyId: integer()
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    email: text().notNull(),
+    name: text(),
+    organisation: text(),
+    /** From the list, never from the client: every answer through the personal link gets them. */
+    segment: text().notNull(),
+    label: text(),
+    language: text({ enum: ['de', 'en'] }).notNull().default('de'),
+    /** sha256 of the personal token (≥ 128 bits); the token itself is shown once, in the mail. */
+    tokenHash: text().notNull().unique(),
+    optedOut: boolean().notNull().default(false),
+    /** none → opened → partial (a started answer); completion lives in `participation`. */
+    progress: text({ enum: ['none', 'opened', 'partial'] }).notNull().default('none'),
+    pendingKeyHash: text(),
+    /** none | sending | sent | failed | uncertain (a crash between "sending" and "sent": never sent again). */
+    invitation: text({ enum: ['none', 'sending', 'sent', 'failed', 'uncertain'] }).notNull().default('none'),
+    remindersSent: integer().notNull().default(0),
+    /** A reminder in flight (set before SMTP, cleared with remindersSent + 1 after it). */
+    reminderSending: boolean().notNull().default(false),
+    mailAttempts: integer().notNull().default(0),
+    mailNotBefore: timestamp({ withTimezone: true }),
+    lastMailError: text(),
+  },
+  (t) => [uniqueIndex('participants_survey_email_index').on(t.surveyId, sql`lower(${t.email})`), index().on(t.pendingKeyHash)],
+);
+
+/**
+ * "Completed on day D", kept apart from the answers: a random id (no serial, no time-ordered
+ * id), the day only, and no response id.
+ */
+export const participation = pgTable(
+  'participation',
+  {
+    id: uuid().primaryKey(),
+    surveyId: integer()
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    participantId: uuid()
+      .notNull()
+      .references(() => participants.id, { onDelete: 'cascade' }),
+    completedOn: date({ mode: 'string' }).notNull(),
+  },
+  (t) => [uniqueIndex().on(t.participantId), index().on(t.surveyId)],
 );

@@ -112,7 +112,7 @@ export const linkIsOpen = sql`(${linkStateNow}) = 'open'`;
 export type LinkState = 'open' | 'not_open' | 'closed' | 'full';
 
 /** Whether a link takes new responses now; `completed` is its count of complete responses. Its SQL twin is `linkStateNow`. */
-export function linkState(link: Omit<Link, 'completedCount'>, completed: number, now = new Date(), surveyArchived = false): LinkState {
+export function linkState(link: Omit<Link, 'completedCount' | 'panel'>, completed: number, now = new Date(), surveyArchived = false): LinkState {
   if (link.revokedAt || surveyArchived) return 'closed';
   if (link.opensAt && now < link.opensAt) return 'not_open';
   if (link.closesAt && now >= link.closesAt) return 'closed';

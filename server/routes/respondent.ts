@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { renderMessagePage, renderRespondentPage } from '../../web/pages/respondent.ts';
 import { httpError } from '../errors.ts';
 import { findLinkByToken, type LinkState, linkStateById } from '../repositories/links.ts';
+import { completeByResumeKey, markCompleted, markOpened, markStarted, type PersonalLink, resolvePersonalToken } from '../repositories/participants.ts';
 import { eraseResponse, findOwnResponse, insertThroughLink, storedResponse, updateResponse } from '../repositories/responses.ts';
 
 const Message = z.object({ message: z.string() });
@@ -24,13 +25,25 @@ const CLOSED_TEXT = {
   full: 'Diese Befragung hat die vorgesehene Zahl an Antworten erreicht und ist geschlossen.',
   not_open: 'Diese Befragung hat noch nicht begonnen.',
 } as const;
+/** A personal link (partner panel) that takes no more answers. */
+const PERSONAL_DONE = {
+  completed: 'Sie haben an dieser Befragung bereits teilgenommen. Vielen Dank!',
+  opted_out: 'Sie haben sich von dieser Befragung abgemeldet; dieser Link nimmt keine Antwort mehr an.',
+} as const;
 
 const respondent: FastifyPluginAsyncZod = async (app) => {
   /** The link and its state (by the database's clock); 404 for an unknown token, without saying whether it ever existed. */
   async function openLink(token: string) {
-    const found = await findLinkByToken(app.db, token);
+    const found = (await findLinkByToken(app.db, token)) ?? (await personalLink(token));
     if (!found) throw httpError(404, UNKNOWN_LINK);
     return found;
+  }
+  /** A personal link of the partner panel is its collector link (segment and label from the list), closed once used or opted out. */
+  async function personalLink(token: string) {
+    const personal = await resolvePersonalToken(app.db, token);
+    if (!personal) return undefined;
+    const found = await findLinkByToken(app.db, personal.linkToken);
+    return found && personal.state !== 'open' ? { ...found, state: 'closed' as const } : found;
   }
   const closed = (state: Exclude<LinkState, 'open'>) => ({ message: CLOSED_TEXT[state], reason: state });
 
@@ -59,6 +72,12 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
     const lang = request.query.lang;
     const found = await findLinkByToken(app.db, token);
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+    const personal = found ? undefined : await resolvePersonalToken(app.db, token);
+    if (personal && personal.state !== 'open') return reply.code(410).send(renderMessagePage({ title: 'Link bereits verwendet', message: PERSONAL_DONE[personal.state], lang, status: 410 }));
+    if (personal) {
+      await markOpened(app.db, personal.participantId);
+      return renderRespondentPage({ token, lang });
+    }
     if (!found) return reply.code(404).send(renderMessagePage({ title: 'Link ungültig', message: UNKNOWN_LINK, lang, status: 404 }));
     const state = found.state;
     if (state !== 'open') return reply.code(410).send(renderMessagePage({ title: 'Befragung geschlossen', message: CLOSED_TEXT[state], lang, status: 410 }));
@@ -91,8 +110,16 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
     '/api/v1/links/:token/responses',
     { schema: { params: TokenParams, body: Answer.extend({ id: z.uuid() }), response: { 200: z.object({ id: z.string() }), 201: z.object({ id: z.string(), resumeKey: z.string() }), 404: Message, 409: Message, 410: Closed, 422: Errors, 503: Message } } },
     async (request, reply) => {
-      const { token } = request.params;
       const { id, data, complete, locale } = request.body;
+      // A personal link answers through its collector link; its participant is marked apart from the answer.
+      let personal: PersonalLink | undefined;
+      if (!answering.has(request.params.token)) personal = await resolvePersonalToken(app.db, request.params.token);
+      if (personal && personal.state !== 'open') {
+        const prior = await storedResponse(app.db, id);
+        if (prior?.status === 'complete') return reply.code(200).send({ id });
+        return reply.code(410).send({ message: PERSONAL_DONE[personal.state], reason: 'closed' as const });
+      }
+      const token = personal?.linkToken ?? request.params.token;
       for (const fresh of answering.has(token) ? [false, true, true] : [true, true]) {
         let versionId = answering.get(token);
         if (fresh) {
@@ -123,8 +150,10 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
           const again = await replay(id, stored.linkId as number, request.body, true);
           // Nothing under the id any more: erased between the INSERT and now.
           if (!again) return reply.code(409).send({ message: 'Diese Antwort wurde inzwischen gelöscht.' });
+          if (personal && complete && again.code === 200) await markCompleted(app.db, personal.participantId);
           return reply.code(again.code).send(again.body);
         }
+        if (personal) await (complete ? markCompleted(app.db, personal.participantId) : markStarted(app.db, personal.participantId, stored.resumeKey as string));
         return reply.code(201).send({ id, resumeKey: stored.resumeKey as string });
       }
       // The survey got new versions between lookup and insert twice in a row: nothing stored,
@@ -163,6 +192,7 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
       if (outcome === 'not_found') throw httpError(404, 'Antwort nicht gefunden');
       if (outcome === 'already_complete') throw httpError(409, ALREADY_COMPLETE);
       if (outcome === 'full') return reply.code(410).send(closed('full'));
+      if (complete) await completeByResumeKey(app.db, key);
       return { id, complete };
     },
   );

@@ -14,6 +14,7 @@ import t from 'tap';
 import { adminSessions, openTexts, reportShares } from '../../server/db/schema.ts';
 import { foldPending } from '../../server/repositories/counts.ts';
 import { createLink, revokeLink, sha256 } from '../../server/repositories/links.ts';
+import { addParticipant } from '../../server/repositories/participants.ts';
 import { insertThroughLink } from '../../server/repositories/responses.ts';
 import { createShare, revokeShare } from '../../server/repositories/shares.ts';
 import { createToken, revokeToken } from '../../server/repositories/tokens.ts';
@@ -139,6 +140,18 @@ const TABLE: Record<string, Row> = {
   'GET /admin/surveys/:slug/texts': { allow: WORKSPACE_READ },
   'POST /admin/surveys/:slug/texts/:id': { allow: WORKSPACE_WRITE, form: true, body: () => ({ approved: '1' }) },
   'GET /admin/audit': { allow: ['admin-session'] },
+  'GET /admin/surveys/:slug/panel': { allow: WORKSPACE_READ },
+  'GET /api/v1/surveys/:slug/participants': { allow: RESEARCHER_READ },
+  'POST /api/v1/surveys/:slug/participants': { allow: RESEARCHER_WRITE, body: () => ({ email: `${randomUUID()}@example.org`, segment: 'sme' }) },
+  'POST /api/v1/surveys/:slug/participants/import': { allow: RESEARCHER_WRITE, body: () => ({ file: Buffer.from(`email;segment\n${randomUUID()}@example.org;sme\n`).toString('base64') }) },
+  'PATCH /api/v1/surveys/:slug/participants/:id': { allow: RESEARCHER_WRITE, body: () => ({ label: 'Matrix' }) },
+  'DELETE /api/v1/surveys/:slug/participants/:id': { allow: RESEARCHER_WRITE },
+  'DELETE /api/v1/surveys/:slug/participants': { allow: RESEARCHER_WRITE, query: 'confirm=yes' },
+  'GET /api/v1/surveys/:slug/participants/rates': { allow: RESEARCHER_READ },
+  'GET /api/v1/surveys/:slug/participants/mail-merge.csv': { allow: RESEARCHER_READ },
+  // The opt-out page takes a personal link's token only (none of the kinds above).
+  'GET /o/:token': { allow: [] },
+  'POST /o/:token': { allow: [] },
   'GET /reports/:slug/:audience': { allow: REPORT },
   'GET /reports/:slug/:audience/data.json': { allow: REPORT },
   'GET /reports/:slug/:audience/tables.csv': { allow: REPORT },
@@ -232,7 +245,8 @@ t.test(`each route × each credential is let in or refused as its row says (${db
     const s = await createShare(app.db, { surveyId: alpha.surveyId, audience: 'sme' }, 'test');
     const tok = await createToken(app.db, 'researcher', 'fresh', 'test');
     const r = await answer();
-    return { responseId: r.id, linkId: l.id, shareId: s.id, tokenId: tok.id, resumeKey: r.resumeKey } as Ctx & { resumeKey: string };
+    const participantId = await addParticipant(app.db, alpha.surveyId, { email: `${randomUUID()}@example.org`, segment: 'sme' }, 'test');
+    return { responseId: r.id, linkId: l.id, shareId: s.id, tokenId: tok.id, resumeKey: r.resumeKey, participantId } as Ctx & { resumeKey: string };
   }
 
   const readCtx = (await freshCtx()) as Ctx & { resumeKey: string };
@@ -246,7 +260,7 @@ t.test(`each route × each credential is let in or refused as its row says (${db
   }
   async function request(method: string, url: string, row: Row, kind: Kind) {
     const ctx = (method === 'GET' || method === 'HEAD' ? readCtx : await freshCtx()) as Ctx & { resumeKey: string };
-    const id = url.includes('texts/') ? await openTextId() : url.includes('/tokens/') ? ctx.tokenId : url.includes('/shares/') ? ctx.shareId : url.includes('/links/') ? ctx.linkId : ctx.responseId;
+    const id = url.includes('/participants/:id') ? (ctx as unknown as { participantId: string }).participantId : url.includes('texts/') ? await openTextId() : url.includes('/tokens/') ? ctx.tokenId : url.includes('/shares/') ? ctx.shareId : url.includes('/links/') ? ctx.linkId : ctx.responseId;
     const linkToken = kind === 'link' ? link.token : kind === 'link-revoked' ? revoked.token : 'kein-gueltiger-link';
     const path = url
       .replace(':slug', 'alpha')

@@ -18,6 +18,7 @@ import actions from './actions.ts';
 import { langOfRequest, sendHtml, viewOf } from './common.ts';
 import login from './login.ts';
 import pages from './pages.ts';
+import panel from './panel.ts';
 import openTexts from './open-texts.ts';
 import profiles from './profiles.ts';
 import survey from './survey.ts';
@@ -44,5 +45,6 @@ const workspace: FastifyPluginAsyncZod = async (app) => {
   await app.register(actions);
   await app.register(profiles);
   await app.register(openTexts);
+  await app.register(panel);
 };
 export default workspace;

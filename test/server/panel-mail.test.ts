@@ -1,0 +1,192 @@
+// Partner panel mail (issue 14): invitations and reminders through a real SMTP server in this
+// process (smtp-server): headers, text and HTML parts, links that open the survey, at most one
+// invitation and one reminder per round, reminders only to those who have not completed or
+// opted out, temporary refusals retried with backoff, permanent ones and a dead server recorded
+// per participant, and the templates' placeholders checked.
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import t from 'tap';
+import { sendDue, type SendOptions } from '../../server/mail/send.ts';
+import { DEFAULT_TEMPLATES, lintTemplates } from '../../server/mail/templates.ts';
+import { responseRates } from '../../server/repositories/panel-rates.ts';
+import { importParticipants, listParticipants } from '../../server/repositories/participants.ts';
+import { buildTestApp, dbLabel } from '../helpers/app.ts';
+import { seedSurvey } from '../helpers/fixtures.ts';
+
+interface Received {
+  to: string;
+  headers: Record<string, string>;
+  text: string;
+  html: string;
+}
+
+/** Headers (unfolded, lower-case names) and the decoded text and HTML parts of a raw message. */
+function parseMail(raw: string): Omit<Received, 'to'> {
+  const [head, ...rest] = raw.split(/\r\n\r\n/);
+  const headers: Record<string, string> = {};
+  for (const line of head.replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
+    const i = line.indexOf(':');
+    headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+  }
+  const body = rest.join('\r\n\r\n');
+  const boundary = /boundary="?([^";]+)"?/.exec(headers['content-type'] ?? '')?.[1] ?? '';
+  const part = (type: string) => {
+    const p = body.split(`--${boundary}`).find((x) => x.includes(`Content-Type: ${type}`)) ?? '';
+    const [ph, ...pb] = p.split(/\r\n\r\n/);
+    const content = pb.join('\r\n\r\n').replace(/\r\n$/, '');
+    if (/quoted-printable/i.test(ph)) {
+      const bytes = content.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => `%${h}`);
+      return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/g, '%25'));
+    }
+    if (/base64/i.test(ph)) return Buffer.from(content, 'base64').toString('utf8');
+    return content;
+  };
+  return { headers, text: part('text/plain'), html: part('text/html') };
+}
+
+/** A real SMTP server: `refuse(to, attempt)` may answer a recipient with a reply code. */
+async function smtp(refuse: (to: string, attempt: number) => number | undefined = () => undefined) {
+  const received: Received[] = [];
+  const attempts = new Map<string, number>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo(address, _session, cb) {
+      const n = (attempts.get(address.address) ?? 0) + 1;
+      attempts.set(address.address, n);
+      const code = refuse(address.address, n);
+      if (code) return cb(Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code }));
+      cb();
+    },
+    onData(stream, session, cb) {
+      let raw = '';
+      stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo[0].address, ...parseMail(raw) });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const { app, cleanup } = await buildTestApp({ MIN_GROUP_SIZE: '2', PUBLIC_URL: 'https://befund.example.org' });
+t.teardown(cleanup);
+const survey = await seedSurvey(app, 'mail');
+const people = ['a', 'b', 'c', 'd', 'e', 'f'].map((n, i) => ({
+  line: i + 2,
+  email: `${n}@example.org`,
+  name: n === 'b' ? null : `Person ${n.toUpperCase()}`,
+  organisation: 'IHK',
+  segment: i < 3 ? 'sme' : 'works_council',
+  label: null,
+  language: (n === 'f' ? 'en' : 'de') as 'de' | 'en',
+}));
+await importParticipants(app.db, survey.surveyId, people, 'test');
+const transportFor = (port: number) => {
+  const smtpTransport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, connectionTimeout: 10_000, greetingTimeout: 10_000 });
+  return { sendMail: (m: Parameters<typeof smtpTransport.sendMail>[0]) => smtpTransport.sendMail(m) };
+};
+const options = (port: number, extra: Partial<SendOptions> = {}): SendOptions => ({
+  surveyId: survey.surveyId,
+  kind: 'invitation',
+  transport: transportFor(port),
+  from: 'Studienteam <studie@example.org>',
+  publicUrl: 'https://befund.example.org',
+  templates: DEFAULT_TEMPLATES,
+  closes: new Date('2027-01-31T12:00:00Z'),
+  ratePerSecond: 200,
+  backoffMs: () => 20,
+  ...extra,
+});
+const state = async () => new Map((await listParticipants(app.db, survey.surveyId, 'test')).map((p) => [p.email, p]));
+
+t.test('the default templates pass the linter; unknown and missing placeholders do not', async (t) => {
+  t.same(lintTemplates(DEFAULT_TEMPLATES), []);
+  const bad = structuredClone(DEFAULT_TEMPLATES);
+  bad.invitation.de.text = 'Hallo {vorname}, bitte antworten Sie.';
+  bad.reminder.en.subject = 'Your link {link}';
+  const problems = lintTemplates(bad);
+  t.match(problems.join('\n'), /Einladung \(de\), Text: Den Platzhalter \{vorname\} gibt es nicht/);
+  t.match(problems.join('\n'), /Einladung \(de\): Der Text braucht den Platzhalter \{link\}/);
+  t.match(problems.join('\n'), /Erinnerung \(en\): Der Link gehört nicht in den Betreff/);
+});
+
+t.test(`invitations: one per participant, with From, To, List-Unsubscribe, text and HTML, and a link that opens the survey (${dbLabel})`, async (t) => {
+  // c is refused for good, d twice for now
+  const server = await smtp((to, n) => (to === 'c@example.org' ? 550 : to === 'd@example.org' && n <= 2 ? 451 : undefined));
+  t.teardown(server.close);
+  const result = await sendDue(app.db, options(server.port));
+  t.same([result.sent, result.failed, result.uncertain], [5, 1, 0]);
+  // d's two refusals (more only if a busy machine let a connection time out)
+  t.ok(result.retries >= 2, `${result.retries} temporary failures retried`);
+  t.same(server.received.map((m) => m.to).sort(), ['a@example.org', 'b@example.org', 'd@example.org', 'e@example.org', 'f@example.org']);
+  const s = await state();
+  t.equal(s.get('c@example.org')?.invitation, 'failed');
+  t.match(s.get('c@example.org')?.lastMailError, /^SMTP 550/);
+  t.equal(s.get('d@example.org')?.invitation, 'sent');
+  for (const m of server.received) {
+    t.equal(m.headers.from, 'Studienteam <studie@example.org>');
+    t.equal(m.headers.to, m.to);
+    const optout = /^<(https:\/\/befund\.example\.org\/o\/[A-Za-z0-9_-]{32})>$/.exec(m.headers['list-unsubscribe'])?.[1];
+    t.ok(optout, 'List-Unsubscribe names the opt-out address');
+    t.equal(m.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click');
+    const link = /https:\/\/befund\.example\.org\/s\/[A-Za-z0-9_-]{32}/.exec(m.text)?.[0] as string;
+    t.ok(link, 'the text part has the personal link');
+    t.ok(m.html.includes(`<a href="${link}">`), 'the HTML part links it');
+    t.ok(m.text.includes(optout as string), 'the text part has the opt-out address');
+    const english = m.to === 'f@example.org';
+    t.match(m.headers.subject, english ? /^Invitation/ : /^Einladung/);
+    t.match(m.text, english ? /until 31 January 2027/ : /bis zum 31\. Januar 2027/);
+    if (m.to === 'b@example.org') t.match(m.text, /^Guten Tag Damen und Herren,/);
+    const page = await app.inject(new URL(link).pathname);
+    t.equal(page.statusCode, 200, `${m.to}: the link opens the survey`);
+  }
+  const again = await sendDue(app.db, options(server.port));
+  t.equal(again.sent + again.failed, 0, 'nobody gets a second invitation');
+  t.equal(server.received.length, 5);
+  const rates = await responseRates(app.db, survey.surveyId, 2);
+  const sme = rates.bySegment.find((r) => r.segment === 'sme');
+  t.same([sme?.invited, sme?.bounced, sme?.opened], [2, 1, 2]);
+});
+
+t.test('a server that is down: retried with backoff, then recorded as failed; nothing sent twice', async (t) => {
+  await importParticipants(app.db, survey.surveyId, [{ ...people[0], email: 'g@example.org', line: 2 }], 'test');
+  const down = await smtp();
+  const port = down.port;
+  await down.close();
+  const result = await sendDue(app.db, options(port, { maxAttempts: 3 }));
+  t.same([result.sent, result.failed, result.retries], [0, 1, 2]);
+  const g = (await state()).get('g@example.org');
+  t.equal(g?.invitation, 'failed');
+  t.match(g?.lastMailError, /ECONNREFUSED|ECONNECTION|ESOCKET/);
+});
+
+t.test('reminders go only to the invited who have not completed and not opted out, once per round', async (t) => {
+  const server = await smtp();
+  t.teardown(server.close);
+  const invited = await state();
+  // a answers completely through the link in the invitation; e opts out
+  const { personalToken, tokenKey } = await import('../../server/repositories/participants.ts');
+  const key = await tokenKey(app.db);
+  const tokenOf = (email: string) => personalToken(key, invited.get(email)?.id as string);
+  const answer = await app.inject({ method: 'POST', url: `/api/v1/links/${tokenOf('a@example.org')}/responses`, payload: { id: randomUUID(), complete: true, data: { org: 'kammer', satisfaction: 5 } } });
+  t.equal(answer.statusCode, 201);
+  t.equal((await app.inject({ method: 'POST', url: `/o/${tokenOf('e@example.org')}` })).statusCode, 200);
+  const first = await sendDue(app.db, options(server.port, { kind: 'reminder', round: 1 }));
+  t.equal(first.sent, 3);
+  t.same(server.received.map((m) => m.to).sort(), ['b@example.org', 'd@example.org', 'f@example.org'], 'not a (completed), c and g (never invited), e (opted out)');
+  t.match(server.received.find((m) => m.to === 'd@example.org')?.headers.subject, /^Erinnerung/);
+  t.equal((await sendDue(app.db, options(server.port, { kind: 'reminder', round: 1 }))).sent, 0, 'the same round sends nothing twice');
+  t.equal((await sendDue(app.db, options(server.port, { kind: 'reminder', round: 2 }))).sent, 3);
+  const rates = await responseRates(app.db, survey.surveyId, 2);
+  const sme = rates.bySegment.find((r) => r.segment === 'sme');
+  t.same([sme?.complete, sme?.rate], [1, 0.5]);
+  t.match(sme?.warning, /erst 1 vollständige/);
+  t.same(rates.byDay.map((d) => [d.segment, d.complete]), [['sme', 1]]);
+});
