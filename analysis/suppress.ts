@@ -319,8 +319,24 @@ function better(a: Score, b: Score): boolean {
   return compareLists(a[3], b[3]) < 0;
 }
 
+/** A figure as the audit sees it: the atoms it adds up, whether it is hidden, and its cost. */
+export interface AuditedFigure {
+  atoms: number[];
+  hidden: boolean;
+  primary: boolean;
+  cost: number;
+}
+/**
+ * An audit beyond the linear rule (e.g. `auditNonNegative` of suppress-lp.ts: intervals under
+ * x ≥ 0): gets the atoms' true counts, every figure and k, returns figures to hide as well.
+ */
+export type Auditor = (problem: { atomValues: number[]; figures: AuditedFigure[]; k: number }) => number[];
+
+/** Hiding a figure of the total costs this many times a figure elsewhere (the total row stays). */
+const TOTAL_COST = 1000;
+
 /** Applies primary and complementary suppression to one variable's table. */
-export function protectTable(input: SuppressionInput): ProtectedTable {
+export function protectTable(input: SuppressionInput, options: { audit?: Auditor } = {}): ProtectedTable {
   const k = input.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   for (const u of input.units) {
     for (const [value, c] of Object.entries(u.counts)) {
@@ -414,7 +430,43 @@ export function protectTable(input: SuppressionInput): ProtectedTable {
   // reveals no primary figure (this also shows any hidden figure that was derivable anyway)
   prune(aggregates, primaries);
 
-  // 4. assemble
+  // 4. the audit beyond linear combinations: counts are never negative, so a shown 0 pins the
+  // cells under it; the auditor hides what else each primary figure needs to keep k values
+  // A primary figure is certified without the solver where single perturbations that no shown
+  // figure sees move it up and down by k − 1 in all, atoms staying ≥ 0.
+  const certified = (s: Aggregate): boolean => {
+    let up = 0;
+    let down = 0;
+    for (const y of perturbationsOf(s, U, V)) {
+      const effect = dot(y, s);
+      if (Math.abs(effect) < EPS || aggregates.some((a) => a.suppressed === null && Math.abs(dot(y, a)) > EPS)) continue;
+      // applying y·sign(effect) λ times raises s by λ|effect|; the atoms it lowers must stay ≥ 0
+      let raise = Number.POSITIVE_INFINITY;
+      let lower = Number.POSITIVE_INFINITY;
+      for (const { atom, sign } of y) {
+        if (sign * effect < 0) raise = Math.min(raise, atomCount(atom));
+        else lower = Math.min(lower, atomCount(atom));
+      }
+      up = Math.max(up, raise * Math.abs(effect));
+      down = Math.max(down, lower * Math.abs(effect));
+      if (up + down >= k - 1) return true;
+    }
+    return false;
+  };
+  const uncertain = options.audit ? primaries.filter((a) => !certified(a)) : [];
+  if (options.audit && uncertain.length > 0) {
+    const check = new Set(uncertain);
+    const atomValues = Array.from({ length: U * V }, (_, a) => atomCount(a));
+    const figures = aggregates.map((a) => ({
+      atoms: a.units.flatMap((u) => (a.value >= 0 ? [u * V + a.value] : input.values.map((_, v) => u * V + v))),
+      hidden: a.suppressed !== null,
+      primary: check.has(a),
+      cost: (a.isTotal ? TOTAL_COST : 1) * costOf(a),
+    }));
+    for (const i of options.audit({ atomValues, figures, k })) hide(aggregates[i]);
+  }
+
+  // 5. assemble
   const figure = (id: number): Figure => {
     const a = aggregates[id];
     return a.suppressed === null ? a.total : { suppressed: true, reason: a.suppressed };
