@@ -16,7 +16,8 @@ export async function runAttackBench(o: { quick: boolean }): Promise<BenchResult
   const started = Date.now();
   try {
     scenarios.push(await runScenario(t.app, 'demo (wc 4 + 2)', demoPlan({ worksCouncil: true }), { ...run, temporal: { group: 'works_council|nord', count: run.k } }));
-    scenarios.push(...(await randomScenarios(t.app, o.quick ? 3 : 10, 1, o.quick ? 8 : 30, run)));
+    // the issue asks for ≥ 200 random studies; ATTACK_STUDIES sets another number
+    scenarios.push(...(await randomScenarios(t.app, Number(process.env.ATTACK_STUDIES ?? (o.quick ? 3 : 200)), 1, o.quick ? 8 : 30, run)));
     kept = await informationKept(t.app);
   } finally {
     await t.cleanup();

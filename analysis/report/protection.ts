@@ -17,6 +17,7 @@
 // is not an answer, and protecting it hides whole groups wherever a few people skipped.
 import { listAudiences, loadProfile } from '../profiles/index.ts';
 import { type Figure, protectTable, Span, type SuppressionGrouping, type SuppressionReason } from '../suppress.ts';
+import { auditNonNegative } from '../suppress-lp.ts';
 import type { AggregatedData, OpenTextRow } from '../types.ts';
 
 export interface Unit {
@@ -182,7 +183,7 @@ export function protectVariable(units: readonly Unit[], tables: (unit: string) =
     minGroupSize: k,
     // group-attribute rule (answers of a group below 2k all alike) over the answer columns
     attributeValues: values.length >= 2 ? values : undefined,
-  });
+  }, { audit: auditNonNegative });
 
   const index = new Map(units.map((u, i) => [u.id, i]));
   const W = cols.length;

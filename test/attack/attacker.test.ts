@@ -1,0 +1,48 @@
+// The attacker of issue 12 in CI: on the demo survey with a works-council group of 6 (4 + 2 over
+// two link labels) and on random studies, it reads only what a share-key holder reads (report
+// pages for the filters offered, data.json for every audience × filter combination it asks for,
+// a second reading after a new release) and bounds every hidden count with an integer program
+// (HiGHS) over person-level unknowns. It fails where
+//  - a primary figure ("weniger als k Antworten": a group or count of 1 … k − 1, or the answer
+//    cells of a small unanimous group) has a feasible interval of fewer than k whole values (the
+//    README's protection width: [0, k − 1] holds k values), or could not be bounded;
+//  - a person's value is determined by a number summary, an open-text list or two readings;
+//  - the attacker's model disagrees with what was posted (a harness error, never "safe").
+// A complementary figure that the attacker pins is only listed: it holds 0 or ≥ k answers
+// (any count of 1 … k − 1 is primary), so knowing it tells nobody's answer.
+// More random studies: ATTACK_STUDIES=200 (and `npm run bench -- --only attack`).
+import t from 'tap';
+import { buildTestApp } from '../helpers/app.ts';
+import { demoPlan, randomScenarios, runScenario, type Scenario } from './scenarios.ts';
+
+const studies = Number(process.env.ATTACK_STUDIES ?? 2);
+const firstSeed = Number(process.env.ATTACK_SEED ?? 1);
+
+t.test('the attacker recovers no protected count and no person’s answer', async (t) => {
+  const ta = await buildTestApp();
+  t.teardown(ta.cleanup);
+  const k = ta.config.minGroupSize;
+  const o = { plan: 'full' as const, k, timeLimit: 30, checkTruth: true };
+  const scenarios: Scenario[] = [await runScenario(ta.app, 'demo (wc 4 + 2)', demoPlan({ worksCouncil: true }), { ...o, temporal: { group: 'works_council|nord', count: k } })];
+  scenarios.push(...(await randomScenarios(ta.app, studies, firstSeed, 8, o)));
+  let protectedFigures = 0;
+  for (const s of scenarios) {
+    const r = s.summary;
+    protectedFigures += r.protected;
+    t.ok(r.reports > 0, `${s.name}: the share keys read reports`);
+    t.same(r.modelErrors.slice(0, 5), [], `${s.name}: the attacker's model agrees with the posted answers`);
+    t.same(r.infeasible, [], `${s.name}: every variable's model has an integer point`);
+    const primary = r.recovered.filter((f) => f.primary).map((f) => `${f.where} (${f.reason}): [${f.bound?.outerLo}, ${f.bound?.outerHi}]`);
+    t.same(primary, [], `${s.name}: every primary figure keeps an interval of at least ${k} values`);
+    t.same(
+      r.side.map((f) => `${f.attack}: ${f.where}`),
+      [],
+      `${s.name}: no person's value follows from summaries, text lists or two readings`,
+    );
+    t.equal(r.undecided, 0, `${s.name}: every hidden count was bounded`);
+    const pinned = r.recovered.filter((f) => !f.primary);
+    if (pinned.length) t.comment(`${s.name}: ${pinned.length} complementary figure(s) pinned (0 or >= ${k} answers), e.g. ${pinned[0].where}`);
+  }
+  t.ok(protectedFigures > 0, 'the studies have hidden figures to attack');
+  t.comment(`${scenarios.length} studies (demo + ${studies} random from seed ${firstSeed}), ${protectedFigures} hidden figures attacked`);
+});
