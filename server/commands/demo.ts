@@ -195,6 +195,24 @@ export async function storeDemoBatch(db: Db, version: VersionForCounts, batch: P
   });
 }
 
+/**
+ * storeDemoBatch, tried again while the database is briefly taken for unavailable (on a machine
+ * under heavy load its one-second health probe can miss): a batch's ids are fixed, so a batch
+ * that did commit stores nothing twice. Returns how many of the batch are stored now.
+ */
+async function storeRetrying(db: Db, version: VersionForCounts, batch: PreparedBatch): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const created = await storeDemoBatch(db, version, batch);
+      return attempt === 1 ? created : batch.rows.length;
+    } catch (err) {
+      if ((err as { cause?: { code?: string }; code?: string }).cause?.code !== 'BEFUND_DB_UNAVAILABLE' && (err as { code?: string }).code !== 'BEFUND_DB_UNAVAILABLE') throw err;
+      if (attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 /** Fills survey `slug` with `n` demo responses, BATCH at a time; `onBatch` hears how many each stored. */
 export async function fillDemo(app: FastifyInstance, options: { n: number; slug: string; seed: number; onBatch?: (stored: number) => void }) {
   const { n, slug } = options;
@@ -244,7 +262,7 @@ export async function fillDemo(app: FastifyInstance, options: { n: number; slug:
     const batch = prepareDemoBatch(ids, forCounts, rows);
     await settle();
     planned += rows.length;
-    storing = storeDemoBatch(app.db, forCounts, batch);
+    storing = storeRetrying(app.db, forCounts, batch);
   }
   await settle();
   return { survey: slug, stored, refused, mode: source.mode };
