@@ -3,7 +3,10 @@ import { loadProfiles } from '../../analysis/profiles/index.ts';
 import { lintCoverage } from '../../surveys/lint.ts';
 import { loadDefinitionFile } from '../../surveys/load.ts';
 import { describeProblem, isXlsFormFile, readXlsForm } from '../../surveys/xlsform/index.ts';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { desc, eq } from 'drizzle-orm';
+import { surveyVersions } from '../db/schema.ts';
+import { exportSheets, writeXlsx } from '../../surveys/xlsform/export.ts';
 import { basename } from 'node:path';
 import { UserError } from '../errors.ts';
 import { findSurvey, importSurvey, LintError, listSurveys, updateSurveySettings } from '../repositories/surveys.ts';
@@ -11,17 +14,21 @@ import { setWebhook, webhookTargetProblem } from '../repositories/webhooks.ts';
 import { output, parse, withApp } from './common.ts';
 
 const USAGE =
-  'befund survey add FILE(.json|.xlsx|.csv) [--slug S] [--lenient] | befund survey list | befund survey set SLUG [--retention-days N|none] [--archive|--unarchive] [--webhook URL|none]';
+  'befund survey add FILE(.json|.xlsx|.csv) [--slug S] [--lenient] | befund survey export SLUG --format xlsform --out FILE.xlsx | befund survey list | befund survey set SLUG [--retention-days N|none] [--archive|--unarchive] [--webhook URL|none]';
 
 export default async function survey(argv: string[]): Promise<void> {
   const { values, positionals } = parse(
     argv,
-    { slug: { type: 'string' }, 'retention-days': { type: 'string' }, archive: { type: 'boolean' }, unarchive: { type: 'boolean' }, webhook: { type: 'string' }, lenient: { type: 'boolean' } },
+    { slug: { type: 'string' }, 'retention-days': { type: 'string' }, archive: { type: 'boolean' }, unarchive: { type: 'boolean' }, webhook: { type: 'string' }, lenient: { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' } },
     USAGE,
   );
   const [action, file] = positionals;
   if (action === 'set' && file) {
     await setSettings(file, values);
+    return;
+  }
+  if (action === 'export' && file) {
+    await exportXlsForm(file, values.format as string | undefined, values.out as string | undefined, values.json as boolean | undefined);
     return;
   }
   if (action === 'list') {
@@ -45,6 +52,24 @@ export default async function survey(argv: string[]): Promise<void> {
     if (err instanceof LintError) throw new UserError(`${file}: nicht importiert:\n  ${err.findings.map((f) => `${f.element}: ${f.message}`).join('\n  ')}`);
     throw err;
   }
+}
+
+/** The survey's newest version as an XLSForm workbook (a label column per language, for translators). */
+async function exportXlsForm(slug: string, format: string | undefined, out: string | undefined, json: boolean | undefined): Promise<void> {
+  if (format !== 'xlsform' || !out) throw new UserError(`--format xlsform und --out FILE.xlsx sind nötig. Aufruf: ${USAGE}`);
+  const definition = await withApp(async (app) => {
+    const survey = await findSurvey(app.db, slug);
+    if (!survey) throw new UserError(`Die Umfrage "${slug}" gibt es nicht (befund survey list zeigt alle)`);
+    const [v] = await app.db
+      .select({ definition: surveyVersions.definition, version: surveyVersions.version })
+      .from(surveyVersions)
+      .where(eq(surveyVersions.surveyId, survey.id))
+      .orderBy(desc(surveyVersions.version))
+      .limit(1);
+    return v;
+  });
+  await writeFile(out, await writeXlsx(exportSheets(definition.definition as Record<string, unknown>, slug)));
+  output(json, { slug, version: definition.version, out }, `${slug}: Version ${definition.version} als XLSForm geschrieben: ${out}`);
 }
 
 /** An XLSForm file (.xlsx, .csv) converted; problems name sheet, row and column. */

@@ -49,6 +49,13 @@ t.test('an XLSForm file is imported; the same again changes nothing; a new trans
   const next = await cli('survey', 'add', translated);
   t.equal(next.code, 0, next.stderr);
   t.match(next.stdout, /xlsform-weiterbildung: Version 2 importiert/);
+  // exported and imported again: the same definition, so no new version
+  const out = path.join(dataDir, 'export.xlsx');
+  const exported = await cli('survey', 'export', 'xlsform-weiterbildung', '--format', 'xlsform', '--out', out);
+  t.equal(exported.code, 0, exported.stderr);
+  t.match(exported.stdout, /Version 2 als XLSForm geschrieben/);
+  const back = await cli('survey', 'add', out);
+  t.match(back.stdout, /xlsform-weiterbildung: unverändert \(Version 2\)/, back.stderr);
 });
 
 t.test('a form with a problem imports nothing; --lenient imports the rest and says what it dropped', async (t) => {
