@@ -196,65 +196,94 @@ function variableOwners(catalogue: Catalogue): Map<string, string> {
 /**
  * One `_skip` entry per catalogue question in `notAsked` that has no value in `data` (a stored
  * answer counts as asked, as in exports: data stored before its condition was checked).
- * `values` are `extractValues(catalogue, data)` where the caller has them already.
+ * `values` and `texts` are `extractValues` / `extractOpenTexts` of `data` where the caller has them already.
  */
 export function notAskedValues(
   catalogue: Catalogue,
   notAsked: ReadonlySet<string> | undefined,
   data: Record<string, unknown>,
-  values: readonly ExtractedValue[] = extractValues(catalogue, data),
+  values?: readonly ExtractedValue[],
+  texts?: readonly ExtractedText[],
 ): ExtractedValue[] {
   if (!notAsked || notAsked.size === 0) return [];
+  const both = values && texts ? undefined : extract(catalogue, data);
   const owners = variableOwners(catalogue);
   const answered = new Set<string>();
-  for (const v of values) answered.add(owners.get(v.variable) ?? '');
-  for (const t of extractOpenTexts(catalogue, data)) answered.add(owners.get(t.variable) ?? '');
-  return catalogue.questions
-    .filter((q) => notAsked.has(q.name) && !answered.has(q.name))
-    .map((q) => ({ variable: NOT_ASKED_VARIABLE, value: catalogue.splits?.[q.name] ?? q.name }));
+  for (const v of values ?? (both as Extracted).values) answered.add(owners.get(v.variable) ?? '');
+  for (const t of texts ?? (both as Extracted).texts) answered.add(owners.get(t.variable) ?? '');
+  const out: ExtractedValue[] = [];
+  for (const q of catalogue.questions) {
+    if (notAsked.has(q.name) && !answered.has(q.name)) out.push({ variable: NOT_ASKED_VARIABLE, value: catalogue.splits?.[q.name] ?? q.name });
+  }
+  return out;
 }
 
 /** What one complete response adds to the counts: its values, and `_skip` for each question it was not asked. */
 export function countedValues(catalogue: Catalogue, data: Record<string, unknown>, notAsked?: ReadonlySet<string>): ExtractedValue[] {
-  const values = extractValues(catalogue, data);
-  return [...values, ...notAskedValues(catalogue, notAsked, data, values)];
+  return countedValuesAndTexts(catalogue, data, notAsked).values;
+}
+
+/**
+ * `countedValues` and `extractOpenTexts` of one response from a single walk over its answers:
+ * what folding a response into the counts needs.
+ */
+export function countedValuesAndTexts(catalogue: Catalogue, data: Record<string, unknown>, notAsked?: ReadonlySet<string>): Extracted {
+  const { values, texts } = extract(catalogue, data);
+  const skipped = notAskedValues(catalogue, notAsked, data, values, texts);
+  if (skipped.length > 0) values.push(...skipped);
+  return { values, texts };
 }
 
 /** The countable values of one response: one entry per answered non-text variable. */
 export function extractValues(catalogue: Catalogue, data: Record<string, unknown>): ExtractedValue[] {
-  if (!catalogue.splits) return rawValues(catalogue, data);
-  const owner = variableOwners(catalogue);
-  return rawValues(catalogue, data).map((v) => ({ ...v, variable: splitKey(catalogue, owner.get(v.variable) ?? '', v.variable) }));
-}
-
-function rawValues(catalogue: Catalogue, data: Record<string, unknown>): ExtractedValue[] {
-  const result: ExtractedValue[] = [];
-  for (const q of catalogue.questions) {
-    const measures = new Map(q.variables.map((v) => [v.key, v.measure]));
-    for (const c of candidates(q, data).values) {
-      const measure = measures.get(c.variable);
-      if (measure === undefined || measure === 'text') continue;
-      const value = measure === 'scale' ? numeric(c.value) : c.value;
-      if (value !== null) result.push({ variable: c.variable, value });
-    }
-  }
-  return result;
+  return extract(catalogue, data).values;
 }
 
 /** The open texts of one response: text questions, "other" texts, text items of multipletext. */
 export function extractOpenTexts(catalogue: Catalogue, data: Record<string, unknown>): ExtractedText[] {
-  if (!catalogue.splits) return rawTexts(catalogue, data);
-  const owner = variableOwners(catalogue);
-  return rawTexts(catalogue, data).map((t) => ({ ...t, variable: splitKey(catalogue, owner.get(t.variable) ?? '', t.variable) }));
+  return extract(catalogue, data).texts;
 }
 
-function rawTexts(catalogue: Catalogue, data: Record<string, unknown>): ExtractedText[] {
-  const result: ExtractedText[] = [];
+export interface Extracted {
+  values: ExtractedValue[];
+  texts: ExtractedText[];
+}
+
+/** Per catalogue question (catalogues are read once per version and reused): each variable's measure, and the open-text keys. */
+const measuresOf = new WeakMap<CatalogueQuestion, { byKey: Map<string, string>; textKeys: Set<string> }>();
+
+function measures(q: CatalogueQuestion): { byKey: Map<string, string>; textKeys: Set<string> } {
+  let m = measuresOf.get(q);
+  if (!m) {
+    m = { byKey: new Map(q.variables.map((v) => [v.key, v.measure])), textKeys: new Set(q.variables.filter((v) => v.measure === 'text').map((v) => v.key)) };
+    measuresOf.set(q, m);
+  }
+  return m;
+}
+
+/** Values and open texts in one walk: each question's candidates are worked out once. */
+function extract(catalogue: Catalogue, data: Record<string, unknown>): Extracted {
+  const values: ExtractedValue[] = [];
+  const texts: ExtractedText[] = [];
   for (const q of catalogue.questions) {
-    const textKeys = new Set(q.variables.filter((v) => v.measure === 'text').map((v) => v.key));
-    for (const t of candidates(q, data).texts) {
-      if (textKeys.has(t.variable)) result.push({ variable: t.variable, text: t.text });
+    const value = data[q.name];
+    if (value === undefined || value === null) continue;
+    const { byKey, textKeys } = measures(q);
+    const found = candidates(q, data);
+    for (const c of found.values) {
+      const measure = byKey.get(c.variable);
+      if (measure === undefined || measure === 'text') continue;
+      const v = measure === 'scale' ? numeric(c.value) : c.value;
+      if (v !== null) values.push({ variable: c.variable, value: v });
+    }
+    for (const t of found.texts) {
+      if (textKeys.has(t.variable)) texts.push({ variable: t.variable, text: t.text });
     }
   }
-  return result;
+  if (!catalogue.splits) return { values, texts };
+  const owner = variableOwners(catalogue);
+  return {
+    values: values.map((v) => ({ ...v, variable: splitKey(catalogue, owner.get(v.variable) ?? '', v.variable) })),
+    texts: texts.map((t) => ({ ...t, variable: splitKey(catalogue, owner.get(t.variable) ?? '', t.variable) })),
+  };
 }

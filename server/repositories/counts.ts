@@ -3,7 +3,7 @@
 // batches, by a background worker every second and by every report read before it reads, so
 // reports stay exact while concurrent submissions never queue on the same count rows.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { countedValues, extractOpenTexts } from '../../analysis/extract.ts';
+import { countedValuesAndTexts } from '../../analysis/extract.ts';
 import { type NotAsked, notAskedFor } from '../../surveys/asked.ts';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
@@ -29,33 +29,45 @@ const ROWS_PER_STATEMENT = 5000;
 /** Adds (+1) or removes (−1) complete responses' values from the counts, in one pass. */
 export async function applyCounts(tx: Tx, contributions: readonly Contribution[], sign: 1 | -1): Promise<void> {
   const tally = new Map<string, { surveyId: number; linkId: number; variable: string; value: string; n: number }>();
+  const add = (c: Contribution, variable: string, value: string) => {
+    const key = `${c.surveyId}\u0000${c.linkId}\u0000${variable}\u0000${value}`;
+    const entry = tally.get(key);
+    if (entry) entry.n += sign;
+    else tally.set(key, { surveyId: c.surveyId, linkId: c.linkId, variable, value, n: sign });
+  };
+  const texts: { response_id: string; survey_id: number; link_id: number; variable: string; text: string }[] = [];
   for (const c of contributions) {
-    for (const v of [{ variable: BASE_VARIABLE, value: '1' }, ...countedValues(c.catalogue, c.data, c.notAsked)]) {
-      const key = `${c.surveyId}\u0000${c.linkId}\u0000${v.variable}\u0000${v.value}`;
-      const entry = tally.get(key) ?? { surveyId: c.surveyId, linkId: c.linkId, variable: v.variable, value: v.value, n: 0 };
-      entry.n += sign;
-      tally.set(key, entry);
-    }
+    // one walk over the answers gives both the counted values and the open texts
+    const extracted = countedValuesAndTexts(c.catalogue, c.data, c.notAsked);
+    add(c, BASE_VARIABLE, '1');
+    for (const v of extracted.values) add(c, v.variable, v.value);
+    if (sign > 0) for (const t of extracted.texts) texts.push({ response_id: c.responseId, survey_id: c.surveyId, link_id: c.linkId, variable: t.variable, text: t.text });
   }
-  // A fixed order keeps concurrent writers from deadlocking on the same count rows.
+  // A fixed order keeps concurrent writers from deadlocking on the same count rows (the rows
+  // below are inserted in the order of the array).
   const keys = [...tally.keys()].sort();
+  // Rows go in as one JSON parameter per statement: building thousands of bound parameters
+  // cost more CPU than the statement itself.
   for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
     const rows = keys.slice(i, i + ROWS_PER_STATEMENT).map((k) => tally.get(k) as NonNullable<ReturnType<typeof tally.get>>);
-    await tx
-      .insert(answerCounts)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [answerCounts.surveyId, answerCounts.linkId, answerCounts.variable, answerCounts.value],
-        set: { n: sql`${answerCounts.n} + excluded.n` },
-      });
+    await tx.execute(sql`
+      insert into ${answerCounts} (survey_id, link_id, variable, value, n)
+      select r.survey_id, r.link_id, r.variable, r.value, r.n
+      from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ survey_id: r.surveyId, link_id: r.linkId, variable: r.variable, value: r.value, n: r.n })))}::jsonb)
+        as r(survey_id int, link_id int, variable text, value text, n int)
+      on conflict (survey_id, link_id, variable, value) do update set n = ${answerCounts}.n + excluded.n`);
   }
   if (sign < 0) {
     for (const c of contributions)
       await tx.delete(answerCounts).where(and(eq(answerCounts.surveyId, c.surveyId), eq(answerCounts.linkId, c.linkId), sql`${answerCounts.n} <= 0`));
     return;
   }
-  const texts = contributions.flatMap((c) => extractOpenTexts(c.catalogue, c.data).map((t) => ({ responseId: c.responseId, surveyId: c.surveyId, linkId: c.linkId, ...t })));
-  for (let i = 0; i < texts.length; i += ROWS_PER_STATEMENT) await tx.insert(openTexts).values(texts.slice(i, i + ROWS_PER_STATEMENT));
+  for (let i = 0; i < texts.length; i += ROWS_PER_STATEMENT)
+    await tx.execute(sql`
+      insert into ${openTexts} (response_id, survey_id, link_id, variable, text)
+      select r.response_id, r.survey_id, r.link_id, r.variable, r.text
+      from jsonb_to_recordset(${JSON.stringify(texts.slice(i, i + ROWS_PER_STATEMENT))}::jsonb)
+        as r(response_id uuid, survey_id int, link_id int, variable text, text text)`);
 }
 
 /** What counting a response needs from its survey version. */
