@@ -2,6 +2,7 @@
 // the answer is committed. Complete responses are folded into the report counts afterwards
 // (server/repositories/counts.ts), so submissions never queue on shared count rows.
 import { and, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
 import { links, responses, surveys, surveyVersions, webhookDeliveries } from '../db/schema.ts';
@@ -29,7 +30,8 @@ export interface NewResponse {
  */
 export async function insertResponse(db: Db, r: NewResponse): Promise<{ created: boolean; resumeKey?: string }> {
   const source = sql`select ${r.link.id}::int as id, ${r.surveyId}::int as survey_id, ${r.link.segment}::text as segment, ${r.link.label}::text as label`;
-  const stored = await insertFrom(db, source, r);
+  const resumeKey = randomToken();
+  const stored = await runInsert(db, insertSql(source, r.complete, { id: r.id, versionId: r.versionId, status: statusOf(r), locale: r.locale, data: JSON.stringify(r.data), resumeKeyHash: sha256(resumeKey) }), resumeKey);
   return { created: stored.created, resumeKey: stored.resumeKey };
 }
 
@@ -47,26 +49,70 @@ export async function insertResponse(db: Db, r: NewResponse): Promise<{ created:
  * answers never queue on one row. A replay stores nothing and so counts nothing.
  */
 export async function insertThroughLink(db: Db, token: string, r: Omit<NewResponse, 'link' | 'surveyId'>): Promise<{ linkOpen: boolean; created: boolean; linkId?: number; resumeKey?: string }> {
-  const open = sql`${links.token} = ${token} and ${linkIsOpen} and ${newestVersionOfLink} = ${r.versionId}`;
+  let statement = throughLink.get(r.complete);
+  if (!statement) {
+    statement = prepare(throughLinkSql(r.complete));
+    throughLink.set(r.complete, statement);
+  }
+  const resumeKey = randomToken();
+  const values: Record<Slot, unknown> = { token, id: r.id, versionId: r.versionId, status: statusOf(r), locale: r.locale, data: JSON.stringify(r.data), resumeKeyHash: sha256(resumeKey) };
+  return runInsert(db, sql(statement.strings, ...statement.slots.map((name) => values[name])), resumeKey);
+}
+
+const statusOf = (r: { complete: boolean }) => (r.complete ? 'complete' : 'partial');
+
+type Slot = 'token' | 'id' | 'versionId' | 'status' | 'locale' | 'data' | 'resumeKeyHash';
+const SLOT_MARK = '\u0001slot:';
+const slot = (name: Slot) => `${SLOT_MARK}${name}`;
+
+/** The statement of `insertThroughLink`, its values left as named slots. */
+function throughLinkSql(complete: boolean): SQL {
+  const open = sql`${links.token} = ${slot('token')} and ${linkIsOpen} and ${newestVersionOfLink} = ${slot('versionId')}`;
   const columns = sql`${links.id} as id, ${links.surveyId} as survey_id, ${links.segment} as segment, ${links.label} as label`;
-  const source = r.complete
+  const source = complete
     ? sql`
     select ${columns} from ${links} join ${surveys} on ${surveys.id} = ${links.surveyId} where ${open} and ${links.maxResponses} is null
     union all
     select * from (select ${columns} from ${links} join ${surveys} on ${surveys.id} = ${links.surveyId} where ${open} and ${links.maxResponses} is not null for update of ${links}) capped`
     : sql`select ${columns} from ${links} join ${surveys} on ${surveys.id} = ${links.surveyId} where ${open}`;
-  return insertFrom(db, source, r);
+  return insertSql(source, complete, { id: slot('id'), versionId: slot('versionId'), status: slot('status'), locale: slot('locale'), data: slot('data'), resumeKeyHash: slot('resumeKeyHash') });
+}
+
+/**
+ * The statement's text, rendered once: building it from Drizzle's column objects on every answer
+ * cost more CPU than anything else on the route. Only the values are filled in per answer, in
+ * the order their slots appear.
+ */
+interface Prepared {
+  strings: TemplateStringsArray;
+  slots: Slot[];
+}
+const throughLink = new Map<boolean, Prepared>();
+const dialect = new PgDialect({ casing: 'snake_case' });
+
+function prepare(statement: SQL): Prepared {
+  const query = dialect.sqlToQuery(statement);
+  const parts = query.sql.split(/\$(\d+)/);
+  const strings: string[] = [];
+  const slots: Slot[] = [];
+  parts.forEach((part, i) => {
+    if (i % 2 === 0) strings.push(part);
+    else {
+      const value = query.params[Number(part) - 1];
+      if (typeof value !== 'string' || !value.startsWith(SLOT_MARK)) throw new Error(`responses: parameter ${part} of the insert is not a slot`);
+      slots.push(value.slice(SLOT_MARK.length) as Slot);
+    }
+  });
+  return { strings: Object.assign(strings, { raw: strings }) as unknown as TemplateStringsArray, slots };
 }
 
 /** The one INSERT of a response, from `source` (one row: the link's id, survey_id, segment, label, or none). */
-async function insertFrom(db: Db, source: SQL, r: Omit<NewResponse, 'link' | 'surveyId'>): Promise<{ linkOpen: boolean; created: boolean; linkId?: number; resumeKey?: string }> {
-  const resumeKey = randomToken();
-  const status = r.complete ? 'complete' : 'partial';
-  const result = (await db.execute(sql`
+function insertSql(source: SQL, complete: boolean, v: { id: unknown; versionId: unknown; status: unknown; locale: unknown; data: unknown; resumeKeyHash: unknown }): SQL {
+  return sql`
     with source as (${source}), inserted as (
       insert into ${responses} (id, survey_id, version_id, link_id, segment, link_label, status, locale, data, resume_key_hash, completed_on)
-      select ${r.id}, source.survey_id, ${r.versionId}, source.id, source.segment, source.label, ${status}, ${r.locale},
-             ${JSON.stringify(r.data)}::jsonb, ${sha256(resumeKey)}, ${r.complete ? sql`current_date` : sql`null`}
+      select ${v.id}, source.survey_id, ${v.versionId}, source.id, source.segment, source.label, ${v.status}, ${v.locale},
+             ${v.data}::jsonb, ${v.resumeKeyHash}, ${complete ? sql`current_date` : sql`null`}
       from source
       on conflict (id) do nothing
       returning id, survey_id, link_id, status
@@ -78,7 +124,11 @@ async function insertFrom(db: Db, source: SQL, r: Omit<NewResponse, 'link' | 'su
       update ${links} set completed_count = coalesce(completed_count, 0) + 1
       where id in (select link_id from inserted where status = 'complete') and max_responses is not null
     )
-    select (select count(*) from source)::int as open, (select count(*) from inserted)::int as created, (select id from source limit 1) as link_id`)) as unknown as {
+    select (select count(*) from source)::int as open, (select count(*) from inserted)::int as created, (select id from source limit 1) as link_id`;
+}
+
+async function runInsert(db: Db, statement: SQL, resumeKey: string): Promise<{ linkOpen: boolean; created: boolean; linkId?: number; resumeKey?: string }> {
+  const result = (await db.execute(statement)) as unknown as {
     rows: { open: number; created: number; link_id: number | null }[];
   };
   const [row] = result.rows;
