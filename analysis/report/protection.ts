@@ -183,7 +183,10 @@ export function protectVariable(units: readonly Unit[], tables: (unit: string) =
     minGroupSize: k,
     // group-attribute rule (answers of a group below 2k all alike) over the answer columns
     attributeValues: values.length >= 2 ? values : undefined,
-  }, { audit: auditNonNegative });
+    // The bases (one column, n per group) are not audited: which groups a share key may filter to
+    // is decided on them by the filter rule (0 or ≥ k, shared-filters.ts), and an audit that hid
+    // a base would refuse a filter the page offers.
+  }, cols.length > 1 ? { audit: auditNonNegative } : {});
 
   const index = new Map(units.map((u, i) => [u.id, i]));
   const W = cols.length;
