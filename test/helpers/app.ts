@@ -106,11 +106,11 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Bu
     DATA_DIR: 'memory://',
     // Test files share two busy cores, and the process running a test also runs its checks
     // between requests: load shedding would answer some of them 503 when those checks keep the
-    // loop busy for seconds. Off in test apps; test/server/overload.test.ts turns it on.
+    // loop busy for seconds. Off in test apps; test/serial/overload.test.ts turns it on.
     MAX_EVENT_LOOP_DELAY_MS: '0',
     // For the same reason the health probe may wait 10 s: on a busy machine a 1 s probe declared
     // a healthy database down and the route answered 503 (seen in the differential test).
-    // test/server/db-outage.test.ts tests the production default on a server of its own.
+    // test/serial/db-outage.test.ts tests the production default on a server of its own.
     DB_HEALTH_TIMEOUT_MS: '10000',
     ...(fresh ? { DATABASE_URL: fresh.url } : {}),
     ...env,
