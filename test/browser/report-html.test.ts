@@ -28,6 +28,8 @@ const browser = await chromium.launchPersistentContext(profile, {
   locale: 'de-DE',
   args: CHROMIUM_ARGS,
 });
+// tsx's `__name(…)` wrappers travel with functions handed to page.evaluate (see launchChromium)
+await browser.addInitScript('globalThis.__name = (f) => f;');
 t.teardown(async () => {
   await browser.close();
   rmSync(dataDir, { recursive: true, force: true });
