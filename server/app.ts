@@ -8,6 +8,7 @@ import { type BuildOptions, buildCore } from './core.ts';
 import { RETRY_AFTER_SECONDS, requestLocale } from './db/outage.ts';
 import { OVERLOAD_CHECK_MS, overloadMonitor } from './overload.ts';
 import auth from './plugins/app/auth.ts';
+import mailRounds from './plugins/app/mail-rounds.ts';
 import { installErrorHandler } from './plugins/app/errors.ts';
 import assets from './plugins/external/assets.ts';
 import openapi from './plugins/external/openapi.ts';
@@ -32,6 +33,8 @@ export { type BuildOptions, loggerOptions } from './core.ts';
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = await buildCore(config, options);
+  // The partner panel's scheduled mail rounds: sent by the running server only, not by CLI commands.
+  await app.register(mailRounds);
   // Overload: when the event loop lags by more than MAX_EVENT_LOOP_DELAY_MS on average, two
   // seconds in a row (server/overload.ts: why not under-pressure's own measure), new requests
   // get 503 with Retry-After at once instead of queueing behind the backlog.

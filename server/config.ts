@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, TRUST_PROXY_FIX, type TrustProxy } from './trust-proxy.ts';
+import { MailEnv, type MailSettings, mailSettings } from './mail/env.ts';
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -54,6 +55,7 @@ const EnvSchema = z.object({
     .min(1, 'WEBHOOK_CONCURRENCY muss zwischen 1 und 16 liegen, z. B. WEBHOOK_CONCURRENCY=4')
     .max(16, 'WEBHOOK_CONCURRENCY muss zwischen 1 und 16 liegen (jede laufende Zustellung hält eine Datenbankverbindung)')
     .default(4),
+  ...MailEnv.shape,
   TRUST_PROXY: z
     .string()
     .default('false')
@@ -136,6 +138,8 @@ export interface Config {
     /** Deliveries that gave up are deleted this many days after the response was completed. */
     failedRetentionDays: number;
   };
+  /** Partner panel mail: SMTP_URL, MAIL_FROM, PANEL_MAX_REMINDERS, PANEL_MAIL_RATE. */
+  mail: MailSettings;
 }
 
 /** A configuration mistake: its message is meant for the user, never a stack trace. */
@@ -174,5 +178,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     sessionSecret: e.SESSION_SECRET,
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, concurrency: e.WEBHOOK_CONCURRENCY, failedRetentionDays: e.WEBHOOK_FAILED_RETENTION_DAYS },
+    mail: mailSettings(e),
   };
 }

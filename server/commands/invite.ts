@@ -2,13 +2,10 @@
 // invitations (or one reminder round) over SMTP_URL from MAIL_FROM, at most once each; without
 // SMTP, --dry-run writes a CSV for a mail merge instead.
 import fs from 'node:fs';
-import { and, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
-import type { Db } from '../db/client.ts';
-import { auditLog } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import { BOM, csvLine, safeText } from '../export/csv.ts';
-import { dueParticipants, personalUrls, sendDue, type Transport } from '../mail/send.ts';
+import { MailEnv, smtpTransport } from '../mail/env.ts';
+import { dueParticipants, nextRound, personalUrls, sendDue } from '../mail/send.ts';
 import { DEFAULT_TEMPLATES, lintTemplates, TemplateSet } from '../mail/templates.ts';
 import { tokenKey } from '../repositories/participants.ts';
 import { findSurvey } from '../repositories/surveys.ts';
@@ -16,29 +13,6 @@ import { output, parse, required, withApp } from './common.ts';
 import { progress } from './progress.ts';
 
 const USAGE = 'befund invite --survey S [--reminder [--round N]] [--dry-run [--out DATEI.csv]] [--closes ISO] [--rate N] [--templates DATEI.json]';
-
-const MailEnv = z.object({
-  SMTP_URL: z
-    .string()
-    .regex(/^smtps?:\/\/.+/, 'SMTP_URL muss mit smtp:// oder smtps:// beginnen, z. B. SMTP_URL=smtp://user:pass@mail.example.org:587')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  MAIL_FROM: z
-    .string()
-    .min(3, 'MAIL_FROM ist zu kurz, z. B. MAIL_FROM="Studienteam <studie@example.org>"')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  PANEL_MAX_REMINDERS: z.coerce.number({ message: 'PANEL_MAX_REMINDERS muss eine Zahl sein, z. B. PANEL_MAX_REMINDERS=2' }).int().min(0).max(10, 'PANEL_MAX_REMINDERS muss zwischen 0 und 10 liegen').default(2),
-});
-
-/** The reminder round that comes next: one more than the last round that was sent to the end. */
-async function nextRound(db: Db, surveyId: number): Promise<number> {
-  const [row] = await db
-    .select({ last: sql<number | null>`max((${auditLog.details}->>'round')::int)` })
-    .from(auditLog)
-    .where(and(eq(auditLog.action, 'participants.reminder'), eq(auditLog.target, `survey:${surveyId}`), sql`${auditLog.details}->>'finished' = 'true'`));
-  return Number(row?.last ?? 0) + 1;
-}
 
 /** The mail-merge CSV: who would get this mail, with the personal link and opt-out address. */
 export function mergeCsv(rows: { email: string; name: string | null; organisation: string | null; segment: string; label: string | null; language: string; link: string; optout: string }[]): string {
@@ -56,14 +30,14 @@ export default async function invite(argv: string[]): Promise<void> {
   const json = values.json as boolean | undefined;
   const env = MailEnv.safeParse(process.env);
   if (!env.success) throw new UserError(env.error.issues.map((i) => i.message).join('; '));
-  const { SMTP_URL, MAIL_FROM, PANEL_MAX_REMINDERS } = env.data;
+  const { SMTP_URL, MAIL_FROM, PANEL_MAX_REMINDERS, PANEL_MAIL_RATE } = env.data;
   const dryRun = values['dry-run'] === true;
   if (!dryRun && !SMTP_URL)
     throw new UserError('SMTP_URL ist nicht gesetzt: setzen Sie SMTP_URL und MAIL_FROM, oder schreiben Sie mit --dry-run --out liste.csv eine CSV für den Serienbrief. / SMTP_URL is not set: set it, or use --dry-run for a mail-merge CSV.');
   if (!dryRun && !MAIL_FROM) throw new UserError('MAIL_FROM ist nicht gesetzt, z. B. MAIL_FROM="Studienteam <studie@example.org>".');
   const closes = values.closes ? new Date(values.closes as string) : null;
   if (closes && Number.isNaN(closes.getTime())) throw new UserError('--closes ist kein Datum, z. B. --closes 2027-01-31');
-  const rate = values.rate === undefined ? 10 : Number(values.rate);
+  const rate = values.rate === undefined ? PANEL_MAIL_RATE : Number(values.rate);
   if (!(rate > 0 && rate <= 1000)) throw new UserError('--rate: E-Mails je Sekunde zwischen 0 und 1000, z. B. --rate 10');
   let templates = DEFAULT_TEMPLATES;
   if (values.templates) {
@@ -97,9 +71,7 @@ export default async function invite(argv: string[]): Promise<void> {
       if (values.out || json) output(json, { due: due.length, kind, round: round ?? null, out: values.out ?? null }, `${due.length} Empfänger in ${values.out} (Serienbrief; nichts gesendet).`);
       return;
     }
-    const { default: nodemailer } = await import('nodemailer');
-    const smtp = nodemailer.createTransport(SMTP_URL as string, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as object);
-    const transport: Transport = { sendMail: (m) => smtp.sendMail(m) };
+    const transport = await smtpTransport(SMTP_URL as string);
     let stopping = false;
     const stop = () => {
       stopping = true;
@@ -109,7 +81,7 @@ export default async function invite(argv: string[]): Promise<void> {
     const bar = progress(due.length, json === true);
     const result = await sendDue(app.db, { ...base, transport, from: MAIL_FROM as string, publicUrl: app.config.publicUrl, templates, closes, ratePerSecond: rate, onMail: (o) => o !== 'deferred' && bar.tick(), stop: () => stopping });
     bar.done();
-    smtp.close();
+    transport.close();
     const what = kind === 'invitation' ? 'Einladungen' : `Erinnerungen (Runde ${round})`;
     output(json, { kind, round: round ?? null, ...result }, `${result.sent} ${what} gesendet, ${result.failed} dauerhaft fehlgeschlagen, ${result.uncertain} ungewiss (nicht wiederholt), ${result.retries} vorübergehende Fehler wiederholt.`);
   });

@@ -372,3 +372,33 @@ export const participation = pgTable(
   },
   (t) => [uniqueIndex().on(t.participantId), index().on(t.surveyId)],
 );
+
+/**
+ * Partner panel: a mail round the running server sends at the time the researcher set (an
+ * invitation run or a reminder round), through the same sender as `befund invite`. A round whose
+ * server stopped mid-way goes back to "scheduled" (or is taken over once its lease ran out) and
+ * goes on where it stopped: the participants' own mail states keep every mail at most once.
+ */
+export const mailRounds = pgTable(
+  'mail_rounds',
+  {
+    id: serial().primaryKey(),
+    surveyId: integer()
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    kind: text({ enum: ['invitation', 'reminder'] }).notNull(),
+    /** The reminder round, fixed when the round starts. */
+    round: integer(),
+    dueAt: timestamp({ withTimezone: true }).notNull(),
+    /** The closing date the mails name ({closes}); null: "until further notice". */
+    closes: timestamp({ withTimezone: true }),
+    state: text({ enum: ['scheduled', 'running', 'done', 'cancelled'] }).notNull().default('scheduled'),
+    /** While running: another server may take the round over after this time. */
+    leaseUntil: timestamp({ withTimezone: true }),
+    /** sent, failed, uncertain, retries (or an error sentence) once done. */
+    result: jsonb(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.state, t.dueAt), index().on(t.surveyId)],
+);

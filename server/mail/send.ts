@@ -8,7 +8,7 @@
 // the participant's last mail error. One mail at a time, at most `ratePerSecond`.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { participants } from '../db/schema.ts';
+import { auditLog, participants } from '../db/schema.ts';
 import { audit } from '../repositories/audit.ts';
 import { type Participant, personalToken, tokenKey } from '../repositories/participants.ts';
 import { type MailKind, renderMail, type TemplateSet } from './templates.ts';
@@ -142,7 +142,9 @@ export async function sendDue(db: Db, o: SendOptions): Promise<SendResult> {
     const { row, waitMs } = await claim(db, o);
     if (!row) {
       if (waitMs === undefined) break;
-      await sleep(Math.min(waitMs + 5, 60_000));
+      // Waiting out a backoff: in slices, so a stopping server is not held up by it.
+      const until = Date.now() + Math.min(waitMs + 5, 60_000);
+      while (Date.now() < until && !o.stop?.()) await sleep(Math.min(1000, until - Date.now()));
       continue;
     }
     const now = Date.now();
@@ -180,6 +182,15 @@ export async function sendDue(db: Db, o: SendOptions): Promise<SendResult> {
   }
   await audit(db, 'panel', `participants.${o.kind}`, `survey:${o.surveyId}`, { round: o.round ?? null, ...result, finished: !o.stop?.() });
   return result;
+}
+
+/** The reminder round that comes next: one more than the last round that was sent to the end. */
+export async function nextRound(db: Db, surveyId: number): Promise<number> {
+  const [row] = await db
+    .select({ last: sql<number | null>`max((${auditLog.details}->>'round')::int)` })
+    .from(auditLog)
+    .where(and(eq(auditLog.action, 'participants.reminder'), eq(auditLog.target, `survey:${surveyId}`), sql`${auditLog.details}->>'finished' = 'true'`));
+  return Number(row?.last ?? 0) + 1;
 }
 
 /** Participants an invitation run or reminder round would write to (for the progress bar and the dry run). */

@@ -1,12 +1,14 @@
 // Partner panel API (researchers only; share-key readers see none of it): the participant list,
 // import, export, erase and purge, response rates, the mail-merge CSV, and the respondent's
 // opt-out page behind every personal link.
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { renderMessagePage } from '../../web/pages/respondent.ts';
 import { exportCsv, readList } from '../commands/participants.ts';
 import { mergeCsv } from '../commands/invite.ts';
 import { httpError } from '../errors.ts';
+import { cancelRound, listRounds, RoundRefused, scheduleRound } from '../mail/rounds.ts';
 import { dueParticipants, personalUrls } from '../mail/send.ts';
 import { responseRates } from '../repositories/panel-rates.ts';
 import {
@@ -62,6 +64,42 @@ const Patch = Input.extend({ language: z.enum(['de', 'en']) })
   .partial()
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'Nichts zu ändern: senden Sie email, name, organisation, segment, label oder language.');
 const RateRow = z.object({ segment: z.string(), label: z.string().nullable(), participants: z.number(), invited: z.number(), bounced: z.number(), opened: z.number(), partial: z.number(), complete: z.number(), optedOut: z.number(), rate: z.number() });
+
+const Round = z.object({
+  id: z.number(),
+  kind: z.enum(['invitation', 'reminder']),
+  round: z.number().nullable(),
+  dueAt: z.string(),
+  closes: z.string().nullable(),
+  state: z.enum(['scheduled', 'running', 'done', 'cancelled']),
+  result: z.record(z.string(), z.unknown()).nullable(),
+});
+const roundView = (r: Awaited<ReturnType<typeof listRounds>>[number]) => ({
+  id: r.id,
+  kind: r.kind,
+  round: r.round,
+  dueAt: r.dueAt.toISOString(),
+  closes: r.closes?.toISOString() ?? null,
+  state: r.state,
+  result: (r.result as Record<string, unknown> | null) ?? null,
+});
+const When = (field: string) => z.iso.datetime({ offset: true, local: true, message: `${field}: ein Zeitpunkt wie 2027-01-15T09:00` });
+export const RoundInput = z.object({
+  kind: z.enum(['invitation', 'reminder'], { message: 'kind: invitation oder reminder' }),
+  at: When('at').optional(),
+  closes: When('closes').nullable().optional(),
+});
+
+/** Schedules a mail round for the running server to send (shared by the API and the workspace form). */
+export async function scheduleFor(app: FastifyInstance, surveyId: number, body: z.infer<typeof RoundInput>, actor: string) {
+  const dueAt = body.at ? new Date(body.at) : new Date();
+  try {
+    return await scheduleRound(app.db, app.config.mail, surveyId, { kind: body.kind, dueAt, closes: body.closes ? new Date(body.closes) : null }, actor);
+  } catch (err) {
+    if (err instanceof RoundRefused) throw httpError(err.status, err.message);
+    throw err;
+  }
+}
 
 const participantsRoutes: FastifyPluginAsyncZod = async (app) => {
   const researcher = { preHandler: app.requireRole('researcher') };
@@ -173,6 +211,45 @@ const participantsRoutes: FastifyPluginAsyncZod = async (app) => {
         .header('cache-control', 'no-store')
         .header('content-disposition', `attachment; filename="${survey.slug}-serienbrief.csv"`)
         .send(mergeCsv(due.map((p) => ({ ...p, ...personalUrls(app.config.publicUrl, key, p.id) }))));
+    },
+  );
+
+  app.get(
+    '/api/v1/surveys/:slug/mail-rounds',
+    { ...researcher, schema: { tags: ['panel'], summary: 'Geplante, laufende und gesendete Mail-Runden (Einladungen, Erinnerungen), neueste zuerst', params: SlugParams, response: { 200: z.object({ rounds: z.array(Round), smtp: z.boolean() }), 401: Message, 403: Message, 404: Message } } },
+    async (request) => {
+      const survey = await surveyOr404(app.db, request.params.slug);
+      return { rounds: (await listRounds(app.db, survey.id)).map(roundView), smtp: Boolean(app.config.mail.smtpUrl && app.config.mail.from) };
+    },
+  );
+
+  app.post(
+    '/api/v1/surveys/:slug/mail-rounds',
+    {
+      ...researcher,
+      schema: {
+        tags: ['panel'],
+        summary: 'Eine Einladungs- oder Erinnerungsrunde planen: der laufende Server sendet sie zum Zeitpunkt at (ohne at: sofort), mit Ratenbegrenzung und höchstens einmal je Person',
+        params: SlugParams,
+        body: RoundInput,
+        response: { 201: Round, 400: Message, 401: Message, 403: Message, 404: Message, 409: Message },
+      },
+    },
+    async (request, reply) => {
+      const survey = await surveyOr404(app.db, request.params.slug);
+      return reply.code(201).send(roundView(await scheduleFor(app, survey.id, request.body, actor(request))));
+    },
+  );
+
+  app.delete(
+    '/api/v1/surveys/:slug/mail-rounds/:id',
+    { ...researcher, schema: { tags: ['panel'], summary: 'Eine geplante Mail-Runde absagen (eine laufende oder gesendete nicht)', params: SlugParams.extend({ id: z.coerce.number().int().positive() }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message, 409: Message } } },
+    async (request, reply) => {
+      const survey = await surveyOr404(app.db, request.params.slug);
+      const outcome = await cancelRound(app.db, survey.id, request.params.id, actor(request));
+      if (outcome === 'not_found') throw httpError(404, 'Diese Mail-Runde gibt es nicht.');
+      if (outcome === 'not_scheduled') throw httpError(409, 'Diese Mail-Runde ist nicht mehr geplant (sie läuft, ist gesendet oder abgesagt) und kann nicht abgesagt werden.');
+      return reply.code(204).send(null);
     },
   );
 

@@ -26,7 +26,7 @@ declare module 'fastify' {
  * time (up to a minute). An outage is logged once by the database monitor, not here per
  * attempt; any other failure is logged once until the job succeeds again.
  */
-function every(app: FastifyInstance, name: string, ms: number, job: () => Promise<number>): () => Promise<number> {
+export function every(app: FastifyInstance, name: string, ms: number, job: () => Promise<number>): () => Promise<number> {
   let running: Promise<number> | null = null;
   let failures = 0;
   let notBefore = 0;
