@@ -6,6 +6,8 @@ import { RowId, surveyOr404 } from './common.ts';
 import { createLink, listLinks, revokeLink, SEGMENT_PATTERN } from '../repositories/links.ts';
 import { setWebhook, webhookTargetProblem } from '../repositories/webhooks.ts';
 import { importSurvey, LintError, listSurveys, listVersions, SLUG_PATTERN, updateSurveySettings } from '../repositories/surveys.ts';
+import { checkXlsFormUpload } from '../repositories/xlsform-uploads.ts';
+import { describeWhere } from '../../surveys/xlsform/preview.ts';
 
 const Message = z.object({ message: z.string() });
 const Findings = z.object({ message: z.string(), findings: z.array(z.object({ element: z.string(), message: z.string() })) });
@@ -46,6 +48,10 @@ const Imported = z.object({
   warnings: z.array(z.object({ element: z.string(), message: z.string(), en: z.string() })),
 });
 
+/** A place in the spreadsheet ("survey, Zeile 14, Spalte relevant") and what is wrong or worth knowing there. */
+const SheetLine = z.object({ element: z.string(), where: z.string(), message: z.string(), en: z.string() });
+const XlsFormRefused = z.object({ message: z.string(), en: z.string(), findings: z.array(SheetLine) });
+
 const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
   const researcher = { preHandler: app.requireRole('researcher') };
   const linkUrl = (token: string) => `${app.config.publicUrl}/s/${token}`;
@@ -71,6 +77,42 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
         if (err instanceof LintError) return reply.code(422).send({ message: err.message, findings: err.findings });
         throw err;
       }
+    },
+  );
+
+  app.post(
+    '/api/v1/surveys/xlsform',
+    {
+      ...researcher,
+      bodyLimit: 3 * 1024 * 1024,
+      schema: {
+        tags: ['surveys'],
+        summary: 'XLSForm-Datei (.xlsx oder .csv, base64) als Umfrage bzw. nächste Version importieren; eine Ablehnung nennt Blatt, Zeile und Spalte, und nichts wird gespeichert',
+        body: z.object({
+          fileName: z.string().regex(/\.(xlsx|csv)$/i, 'fileName: der Dateiname mit .xlsx oder .csv, z. B. befragung.xlsx').max(200),
+          file: z.base64({ message: 'file: die Datei als base64' }).max(2_100_000),
+          slug: z.string().regex(SLUG_PATTERN).optional(),
+          lenient: z.boolean().default(false),
+        }),
+        response: { 200: Imported.extend({ notes: z.array(SheetLine), dropped: z.array(SheetLine) }), 201: Imported.extend({ notes: z.array(SheetLine), dropped: z.array(SheetLine) }), 400: Message, 401: Message, 403: Message, 422: XlsFormRefused },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const checked = await checkXlsFormUpload(app.db, Buffer.from(b.file, 'base64'), b.fileName, { slug: b.slug, lenient: b.lenient });
+      const line = (p: { sheet: string; row?: number; column?: string; de: string; en: string }, element = p.sheet) => ({ element, where: describeWhere(p), message: p.de, en: p.en });
+      if (!checked.ok) return reply.code(422).send({ message: checked.message, en: checked.en, findings: checked.problems.map((p) => line(p)) });
+      const u = checked.upload;
+      const r = await importSurvey(app.db, { slug: u.slug, definition: u.definition }, `token:${request.actor?.id}`);
+      return reply.code(r.created ? 201 : 200).send({
+        slug: r.slug,
+        version: r.version,
+        created: r.created,
+        sanitized: r.sanitized,
+        warnings: r.warnings.map((w) => ({ element: w.element, message: w.message, en: w.en })),
+        notes: u.findings.filter((f) => f.kind !== 'coding').map((f) => ({ element: f.element, where: describeWhere(f.where), message: f.de, en: f.en })),
+        dropped: u.dropped.map((p) => line(p)),
+      });
     },
   );
 

@@ -3,6 +3,8 @@
 //   [data-live-src]  polls a JSON endpoint and updates [data-count] and [data-link-count]
 //   [data-copy]      copies the value of the input it names
 //   [data-fill]      a file input that reads a file into the textarea it names
+//   [data-base64]    a file input that reads a file, as base64, into the hidden field it names
+//                    (and the file's name into [data-name]): a spreadsheet in a urlencoded form
 //   form[data-confirm] asks before submitting
 
 interface LiveCounts {
@@ -80,6 +82,33 @@ function setUpFileFill(input: HTMLInputElement): void {
   });
 }
 
+function setUpBase64(input: HTMLInputElement): void {
+  const data = document.getElementById(input.dataset.base64 ?? '') as HTMLInputElement | null;
+  const name = document.getElementById(input.dataset.name ?? '') as HTMLInputElement | null;
+  if (!data || !name) return;
+  const form = input.form;
+  let reading: Promise<void> = Promise.resolve();
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    data.value = '';
+    name.value = file?.name ?? '';
+    if (!file) return;
+    reading = file.arrayBuffer().then((buf) => {
+      const bytes = new Uint8Array(buf);
+      let bin = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      data.value = btoa(bin);
+    });
+  });
+  // the file input itself is not sent (a urlencoded form would send only its name)
+  form?.addEventListener('submit', (event) => {
+    if (data.value || !input.files?.length) return;
+    event.preventDefault();
+    void reading.then(() => form.submit());
+  });
+  input.removeAttribute('name');
+}
+
 function setUpConfirm(form: HTMLFormElement): void {
   form.addEventListener('submit', (event) => {
     if (!window.confirm(form.dataset.confirm ?? '')) event.preventDefault();
@@ -90,6 +119,7 @@ function init(): void {
   for (const el of document.querySelectorAll<HTMLElement>('[data-live-src]')) startLiveCounter(el);
   for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-copy]')) setUpCopy(b);
   for (const i of document.querySelectorAll<HTMLInputElement>('input[data-fill]')) setUpFileFill(i);
+  for (const i of document.querySelectorAll<HTMLInputElement>('input[data-base64]')) setUpBase64(i);
   for (const f of document.querySelectorAll<HTMLFormElement>('form[data-confirm]')) setUpConfirm(f);
 }
 

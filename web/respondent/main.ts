@@ -11,6 +11,7 @@ import { Saver, type SyncState } from './saver.ts';
 import { dropRecord, type LocalRecord, loadRecord, newId, rememberedLang, rememberLang, saveRecord } from './store.ts';
 import { chooseLang, type Lang, TEXTS } from './texts.ts';
 import { keepQuestionsWhole } from './layout.ts';
+import { startPreview } from './preview.ts';
 import { button, byId, el, hideAfter, renderAfter, renderResume, renderStatus, showMessage, type StatusState } from './ui.ts';
 
 // Survey texts written as plain strings or `{ default, en }` are German.
@@ -275,7 +276,9 @@ async function start(): Promise<void> {
   if (rec.dirty) void saver.flush();
 }
 
-void start().catch((err: unknown) => {
+// The workspace's preview of an upload renders with this same bundle, without a link or saving.
+const previewSrc = document.body.dataset.preview;
+void (previewSrc ? startPreview(previewSrc) : start()).catch((err: unknown) => {
   console.error(err);
   const t = TEXTS[document.documentElement.lang === 'en' ? 'en' : 'de'];
   showMessage(t.docTitle, t.loadFailed, button(t.reload, () => location.reload()));

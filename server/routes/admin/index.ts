@@ -8,6 +8,7 @@
 //   actions.ts  links and share links: create, revoke; POST …/versions (upload)
 //   profiles.ts GET/POST /admin/surveys/:slug/profiles (the survey's own audience profiles)
 //   open-texts.ts GET /admin/surveys/:slug/texts, POST …/texts/:id (approve open texts for shared reports)
+//   xlsform.ts  POST /admin/xlsform, …/surveys/:slug/xlsform (spreadsheet upload) → GET /admin/previews/:id → publish or discard
 import formbody from '@fastify/formbody';
 import type { FastifyError } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -22,6 +23,7 @@ import panel from './panel.ts';
 import openTexts from './open-texts.ts';
 import profiles from './profiles.ts';
 import survey from './survey.ts';
+import xlsform from './xlsform.ts';
 
 const workspace: FastifyPluginAsyncZod = async (app) => {
   await app.register(formbody, { bodyLimit: 2 * 1024 * 1024 });
@@ -46,5 +48,6 @@ const workspace: FastifyPluginAsyncZod = async (app) => {
   await app.register(profiles);
   await app.register(openTexts);
   await app.register(panel);
+  await app.register(xlsform);
 };
 export default workspace;

@@ -1,6 +1,7 @@
 // Upload of a SurveyJS definition (pasted, or read from a file by admin.js) and the linter's
 // findings, one row per element.
 import { escapeHtml, type Notice, notice, postForm, textsOf, type View } from './layout.ts';
+import { XLS_TEXTS } from './preview.ts';
 
 export type UploadResult =
   | { kind: 'created' | 'unchanged'; version: number; sanitized?: { element: string; message: string }[]; warnings?: { element: string; message: string }[] }
@@ -43,5 +44,21 @@ export function uploadForm(view: View, action: string, opts: { withSlug?: boolea
 <textarea id="bf-definition" name="definition" rows="8" required spellcheck="false">${escapeHtml(refused?.definition ?? '')}</textarea>
 <button type="submit" class="bf-button">${escapeHtml(t.uploadButton)}</button>`,
     { className: 'bf-form bf-upload' },
+  )}${xlsformForm(view, opts.withSlug ? '/admin/xlsform' : action.replace(/\/versions$/, '/xlsform'), !!opts.withSlug)}`;
+}
+
+/** An XLSForm spreadsheet: admin.js reads the file into `file` (base64); the server shows a preview. */
+function xlsformForm(view: View, action: string, withSlug: boolean): string {
+  const t = XLS_TEXTS[view.lang];
+  const slug = withSlug ? `<label for="bf-xls-slug">${escapeHtml(textsOf(view).slug)}</label><input id="bf-xls-slug" name="slug" pattern="[a-z0-9][a-z0-9\\-]{0,62}">` : '';
+  return `<h3>${escapeHtml(t.xlsTitle)}</h3><p>${escapeHtml(t.xlsIntro)}</p>${postForm(
+    view,
+    action,
+    `${slug}
+<label for="bf-xls-file">${escapeHtml(t.xlsFile)}</label><input id="bf-xls-file" type="file" accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv" data-base64="bf-xls-data" data-name="bf-xls-name" required>
+<input type="hidden" id="bf-xls-data" name="file"><input type="hidden" id="bf-xls-name" name="fileName">
+<noscript><p>${escapeHtml(t.xlsNeedsScript)}</p></noscript>
+<button type="submit" class="bf-button">${escapeHtml(t.xlsButton)}</button>`,
+    { className: 'bf-form bf-upload bf-upload--xlsform' },
   )}`;
 }

@@ -1,0 +1,118 @@
+// The preview of an uploaded XLSForm file before it is published: the survey rendered by the
+// respondent page's own bundle (respondent.js, respondent.css: exactly what respondents get),
+// its findings listed above it and beside each question, and the two decisions,
+// "Veröffentlichen" (the next version) and "Verwerfen". Test answers stay in the browser.
+import { assetFile } from '../../manifest.ts';
+import { type PreviewFinding, describeWhere } from '../../../surveys/xlsform/preview.ts';
+import { csrfField, escapeHtml, href, type View } from './layout.ts';
+import type { Lang } from './texts.ts';
+
+const de = {
+  xlsTitle: 'XLSForm-Tabelle (.xlsx oder .csv)',
+  xlsIntro: 'Eine XLSForm-Datei (Blätter survey, choices, settings) wird umgewandelt und zuerst als Vorschau gezeigt; veröffentlicht wird sie erst auf Ihren Klick.',
+  xlsFile: 'XLSForm-Datei',
+  xlsButton: 'Vorschau zeigen',
+  xlsNeedsScript: 'Zum Hochladen einer Tabelle wird JavaScript benötigt.',
+  xlsRefused: 'Nicht importiert: die Tabelle hat diese Probleme (nichts wurde gespeichert).',
+  xlsWhere: 'Stelle in der Tabelle',
+  previewTitle: 'Vorschau',
+  previewIntro: (file: string, slug: string) => `Datei „${file}“ für die Umfrage „${slug}“. So sehen die Befragten sie; Ihre Testantworten werden nicht gespeichert.`,
+  previewNext: (v: number) => `„Veröffentlichen“ legt Version ${v} an.`,
+  previewSame: (v: number) => `Unverändert: die Tabelle entspricht Version ${v}; „Veröffentlichen“ legt keine neue Version an.`,
+  findings: 'Hinweise',
+  noFindings: 'Keine Hinweise: jede Frage ist übersetzt und erscheint in einem Zielgruppen-Bericht.',
+  element: 'Element',
+  finding: 'Hinweis',
+  publish: 'Veröffentlichen',
+  discard: 'Verwerfen',
+  discarded: 'Die hochgeladene Tabelle wurde verworfen; nichts wurde gespeichert.',
+  previewGone: 'Diese Vorschau gibt es nicht mehr (verworfen, veröffentlicht oder nach einer Stunde abgelaufen). Bitte laden Sie die Tabelle erneut hoch.',
+  loading: 'Die Vorschau wird geladen …',
+  noscript: 'Die Vorschau benötigt JavaScript.',
+};
+const en: typeof de = {
+  xlsTitle: 'XLSForm spreadsheet (.xlsx or .csv)',
+  xlsIntro: 'An XLSForm file (sheets survey, choices, settings) is converted and shown as a preview first; it is published only when you click.',
+  xlsFile: 'XLSForm file',
+  xlsButton: 'Show preview',
+  xlsNeedsScript: 'Uploading a spreadsheet needs JavaScript.',
+  xlsRefused: 'Not imported: the spreadsheet has these problems (nothing was stored).',
+  xlsWhere: 'Place in the spreadsheet',
+  previewTitle: 'Preview',
+  previewIntro: (file: string, slug: string) => `File “${file}” for the survey “${slug}”. This is what respondents see; your test answers are not stored.`,
+  previewNext: (v: number) => `“Publish” creates version ${v}.`,
+  previewSame: (v: number) => `Unchanged: the spreadsheet equals version ${v}; “Publish” creates no new version.`,
+  findings: 'Notes',
+  noFindings: 'No notes: every question is translated and appears in an audience report.',
+  element: 'Element',
+  finding: 'Note',
+  publish: 'Publish',
+  discard: 'Discard',
+  discarded: 'The uploaded spreadsheet was discarded; nothing was stored.',
+  previewGone: 'This preview no longer exists (discarded, published or expired after an hour). Please upload the spreadsheet again.',
+  loading: 'Loading the preview …',
+  noscript: 'The preview needs JavaScript.',
+};
+export const XLS_TEXTS: Record<Lang, typeof de> = { de, en };
+
+export interface PreviewPageData {
+  id: string;
+  slug: string;
+  fileName: string;
+  title: string;
+  findings: PreviewFinding[];
+  sameAs?: number;
+  version: number;
+}
+
+/** The findings as a table: element, place in the spreadsheet, sentence. */
+export function findingsTable(lang: Lang, findings: PreviewFinding[]): string {
+  const t = XLS_TEXTS[lang];
+  if (findings.length === 0) return `<p class="bf-note">${escapeHtml(t.noFindings)}</p>`;
+  const rows = findings
+    .map((f) => `<tr data-kind="${escapeHtml(f.kind)}"><td><code>${escapeHtml(f.element)}</code></td><td>${escapeHtml(describeWhere(f.where, lang))}</td><td>${escapeHtml(lang === 'en' ? f.en : f.de)}</td></tr>`)
+    .join('');
+  return `<table class="bf-preview-findings"><thead><tr><th>${escapeHtml(t.element)}</th><th>${escapeHtml(t.xlsWhere)}</th><th>${escapeHtml(t.finding)}</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** The whole preview document (no inline script: respondent.js reads data-preview). */
+export function previewPage(view: View, d: PreviewPageData): string {
+  const t = XLS_TEXTS[view.lang];
+  const base = `/admin/previews/${encodeURIComponent(d.id)}`;
+  const form = (action: string, label: string, cls: string) =>
+    `<form method="post" action="${escapeHtml(href(`${base}/${action}`, view.lang))}">${csrfField(view)}<button type="submit" class="bf-button ${cls}">${escapeHtml(label)}</button></form>`;
+  return `<!doctype html>
+<html lang="${view.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(t.previewTitle)}: ${escapeHtml(d.title)} – Befund</title>
+<link rel="stylesheet" href="/assets/${assetFile('respondent.css')}">
+<script src="/assets/${assetFile('respondent.js')}" defer></script>
+</head>
+<body class="bf-page bf-preview" data-preview="${escapeHtml(`${base}/survey.json`)}" data-lang="${view.lang}">
+<header class="bf-header">
+<a class="bf-brand" href="${escapeHtml(href('/admin', view.lang))}">Befund – ${escapeHtml(t.previewTitle)}</a>
+<nav class="bf-lang" id="bf-lang" aria-label="Sprache / Language"></nav>
+</header>
+<main class="bf-main" id="bf-main">
+<section class="bf-panel bf-preview-bar" aria-labelledby="bf-preview-title">
+<h2 id="bf-preview-title">${escapeHtml(t.previewTitle)}: ${escapeHtml(d.title)}</h2>
+<p>${escapeHtml(t.previewIntro(d.fileName, d.slug))} ${escapeHtml(d.sameAs ? t.previewSame(d.sameAs) : t.previewNext(d.version))}</p>
+<h3>${escapeHtml(t.findings)}</h3>
+${findingsTable(view.lang, d.findings)}
+<div class="bf-row bf-preview-actions">${form('publish', t.publish, '')}${form('discard', t.discard, 'bf-secondary')}</div>
+</section>
+<div class="bf-survey" id="bf-survey" tabindex="-1"><p class="bf-loading">${escapeHtml(t.loading)}</p></div>
+<div class="bf-status" id="bf-status" role="status" aria-live="polite" tabindex="-1"></div>
+<section class="bf-panel" id="bf-resume" hidden></section>
+<section class="bf-panel" id="bf-after" hidden></section>
+<noscript><p class="bf-message">${escapeHtml(t.noscript)}</p></noscript>
+</main>
+</body>
+</html>
+`;
+}
