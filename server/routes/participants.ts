@@ -52,7 +52,7 @@ const Text = (field: string, max: number) =>
     .trim()
     .max(max, `${field}: höchstens ${max} Zeichen`)
     .refine((v) => !v.includes('\u0000'), `${field}: enthält ein unzulässiges Steuerzeichen`);
-const Input = z.object({
+export const Input = z.object({
   email: z.email({ message: 'email: keine gültige E-Mail-Adresse' }).max(254),
   name: Text('name', 200).nullable().optional(),
   organisation: Text('organisation', 300).nullable().optional(),
@@ -90,6 +90,52 @@ export const RoundInput = z.object({
   closes: When('closes').nullable().optional(),
 });
 
+async function checkSegment(app: FastifyInstance, surveyId: number, segment: string) {
+  const known = await knownSegments(app.db, surveyId);
+  if (!known.has(segment)) throw httpError(422, `segment: „${segment}“ ist unbekannt; bekannt sind ${[...known].join(', ')}.`);
+}
+
+/**
+ * Imports a list file (CSV or XLSX bytes): nothing while a line is refused, unless `validRows`
+ * (and the header is readable). Shared by the API and the workspace form.
+ */
+export async function importListFile(app: FastifyInstance, surveyId: number, bytes: Uint8Array, validRows: boolean, actor: string) {
+  const list = await readList(bytes, await knownSegments(app.db, surveyId));
+  const refused = [...list.errors, ...list.duplicates].sort((a, b) => a.line - b.line);
+  if (refused.length && (!validRows || list.errors.some((e) => e.line === 1)))
+    return { ok: false as const, message: `Nichts importiert: ${refused.length} Zeile(n) sind fehlerhaft (${refused[0].message} …). Korrigieren Sie die Datei oder wählen Sie „nur gültige Zeilen importieren“.`, errors: refused };
+  const result = await importParticipants(app.db, surveyId, list.rows, actor);
+  return { ok: true as const, ...result, refused, encoding: list.encoding };
+}
+
+/** Adds one person (API and workspace): 422 for an unknown segment, 409 for an address already listed. */
+export async function addOne(app: FastifyInstance, surveyId: number, input: z.infer<typeof Input>, actor: string): Promise<string> {
+  await checkSegment(app, surveyId, input.segment);
+  const id = await addParticipant(app.db, surveyId, input, actor);
+  if (!id) throw httpError(409, `email: ${input.email} steht schon auf der Liste.`);
+  return id;
+}
+
+/** Changes one person (API and workspace): 404, 409 or 422 with a sentence. */
+export async function updateOne(app: FastifyInstance, surveyId: number, id: string, patch: Partial<z.infer<typeof Input>>, actor: string): Promise<void> {
+  if (patch.segment) await checkSegment(app, surveyId, patch.segment);
+  const outcome = await updateParticipant(app.db, surveyId, id, patch, actor);
+  if (outcome === 'not_found') throw httpError(404, 'Diese Person steht nicht auf der Liste.');
+  if (outcome === 'duplicate') throw httpError(409, `email: ${patch.email} steht schon auf der Liste.`);
+}
+
+/** Removes one person with their participation record (API and workspace). */
+export async function removeOne(app: FastifyInstance, surveyId: number, id: string, actor: string): Promise<void> {
+  if (!(await eraseParticipantById(app.db, surveyId, id, actor))) throw httpError(404, 'Diese Person steht nicht auf der Liste.');
+}
+
+/** Cancels a scheduled round (API and workspace): 404 or 409 with a sentence. */
+export async function cancelFor(app: FastifyInstance, surveyId: number, id: number, actor: string): Promise<void> {
+  const outcome = await cancelRound(app.db, surveyId, id, actor);
+  if (outcome === 'not_found') throw httpError(404, 'Diese Mail-Runde gibt es nicht.');
+  if (outcome === 'not_scheduled') throw httpError(409, 'Diese Mail-Runde ist nicht mehr geplant (sie läuft, ist gesendet oder abgesagt) und kann nicht abgesagt werden.');
+}
+
 /** Schedules a mail round for the running server to send (shared by the API and the workspace form). */
 export async function scheduleFor(app: FastifyInstance, surveyId: number, body: z.infer<typeof RoundInput>, actor: string) {
   const dueAt = body.at ? new Date(body.at) : new Date();
@@ -104,10 +150,6 @@ export async function scheduleFor(app: FastifyInstance, surveyId: number, body: 
 const participantsRoutes: FastifyPluginAsyncZod = async (app) => {
   const researcher = { preHandler: app.requireRole('researcher') };
   const actor = (request: { actor?: { id: number } }) => `token:${request.actor?.id}`;
-  const checkSegment = async (surveyId: number, segment: string) => {
-    const known = await knownSegments(app.db, surveyId);
-    if (!known.has(segment)) throw httpError(422, `segment: „${segment}“ ist unbekannt; bekannt sind ${[...known].join(', ')}.`);
-  };
 
   app.get(
     '/api/v1/surveys/:slug/participants',
@@ -137,12 +179,9 @@ const participantsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const survey = await surveyOr404(app.db, request.params.slug);
-      const list = await readList(Buffer.from(request.body.file, 'base64'), await knownSegments(app.db, survey.id));
-      const refused = [...list.errors, ...list.duplicates].sort((a, b) => a.line - b.line);
-      if (refused.length && (!request.body.validRows || list.errors.some((e) => e.line === 1)))
-        return reply.code(422).send({ message: `Nichts importiert: ${refused.length} Zeile(n) sind fehlerhaft (${refused[0].message} …). Korrigieren Sie die Datei oder wählen Sie „nur gültige Zeilen importieren“.`, errors: refused });
-      const result = await importParticipants(app.db, survey.id, list.rows, actor(request));
-      return { ...result, refused, encoding: list.encoding };
+      const result = await importListFile(app, survey.id, Buffer.from(request.body.file, 'base64'), request.body.validRows, actor(request));
+      if (!result.ok) return reply.code(422).send({ message: result.message, errors: result.errors });
+      return { added: result.added, existing: result.existing, refused: result.refused, encoding: result.encoding };
     },
   );
 
@@ -151,10 +190,7 @@ const participantsRoutes: FastifyPluginAsyncZod = async (app) => {
     { ...researcher, schema: { tags: ['panel'], summary: 'Eine Person hinzufügen', params: SlugParams, body: Input, response: { 201: z.object({ id: z.string() }), 400: Message, 401: Message, 403: Message, 404: Message, 409: Message, 422: Message } } },
     async (request, reply) => {
       const survey = await surveyOr404(app.db, request.params.slug);
-      await checkSegment(survey.id, request.body.segment);
-      const id = await addParticipant(app.db, survey.id, request.body, actor(request));
-      if (!id) throw httpError(409, `email: ${request.body.email} steht schon auf der Liste.`);
-      return reply.code(201).send({ id });
+      return reply.code(201).send({ id: await addOne(app, survey.id, request.body, actor(request)) });
     },
   );
 
@@ -163,10 +199,7 @@ const participantsRoutes: FastifyPluginAsyncZod = async (app) => {
     { ...researcher, schema: { tags: ['panel'], summary: 'Kontaktdaten, Segment oder Label einer Person ändern', params: IdParams, body: Patch, response: { 204: z.null(), 400: Message, 401: Message, 403: Message, 404: Message, 409: Message, 422: Message } } },
     async (request, reply) => {
       const survey = await surveyOr404(app.db, request.params.slug);
-      if (request.body.segment) await checkSegment(survey.id, request.body.segment);
-      const outcome = await updateParticipant(app.db, survey.id, request.params.id, request.body, actor(request));
-      if (outcome === 'not_found') throw httpError(404, 'Diese Person steht nicht auf der Liste.');
-      if (outcome === 'duplicate') throw httpError(409, `email: ${request.body.email} steht schon auf der Liste.`);
+      await updateOne(app, survey.id, request.params.id, request.body, actor(request));
       return reply.code(204).send(null);
     },
   );
@@ -176,7 +209,7 @@ const participantsRoutes: FastifyPluginAsyncZod = async (app) => {
     { ...researcher, schema: { tags: ['panel'], summary: 'Eine Person mit ihrer Teilnahme-Angabe löschen (ihre Antwort bleibt, sie nennt niemanden)', params: IdParams, response: { 204: z.null(), 401: Message, 403: Message, 404: Message } } },
     async (request, reply) => {
       const survey = await surveyOr404(app.db, request.params.slug);
-      if (!(await eraseParticipantById(app.db, survey.id, request.params.id, actor(request)))) throw httpError(404, 'Diese Person steht nicht auf der Liste.');
+      await removeOne(app, survey.id, request.params.id, actor(request));
       return reply.code(204).send(null);
     },
   );
@@ -246,9 +279,7 @@ const participantsRoutes: FastifyPluginAsyncZod = async (app) => {
     { ...researcher, schema: { tags: ['panel'], summary: 'Eine geplante Mail-Runde absagen (eine laufende oder gesendete nicht)', params: SlugParams.extend({ id: z.coerce.number().int().positive() }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message, 409: Message } } },
     async (request, reply) => {
       const survey = await surveyOr404(app.db, request.params.slug);
-      const outcome = await cancelRound(app.db, survey.id, request.params.id, actor(request));
-      if (outcome === 'not_found') throw httpError(404, 'Diese Mail-Runde gibt es nicht.');
-      if (outcome === 'not_scheduled') throw httpError(409, 'Diese Mail-Runde ist nicht mehr geplant (sie läuft, ist gesendet oder abgesagt) und kann nicht abgesagt werden.');
+      await cancelFor(app, survey.id, request.params.id, actor(request));
       return reply.code(204).send(null);
     },
   );

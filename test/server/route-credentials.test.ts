@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import t from 'tap';
-import { adminSessions, openTexts, reportShares } from '../../server/db/schema.ts';
+import { adminSessions, mailRounds, openTexts, reportShares } from '../../server/db/schema.ts';
 import { foldPending } from '../../server/repositories/counts.ts';
 import { createLink, revokeLink, sha256 } from '../../server/repositories/links.ts';
 import { addParticipant } from '../../server/repositories/participants.ts';
@@ -149,6 +149,15 @@ const TABLE: Record<string, Row> = {
   'DELETE /api/v1/surveys/:slug/participants': { allow: RESEARCHER_WRITE, query: 'confirm=yes' },
   'GET /api/v1/surveys/:slug/participants/rates': { allow: RESEARCHER_READ },
   'GET /api/v1/surveys/:slug/participants/mail-merge.csv': { allow: RESEARCHER_READ },
+  'GET /api/v1/surveys/:slug/mail-rounds': { allow: RESEARCHER_READ },
+  'POST /api/v1/surveys/:slug/mail-rounds': { allow: RESEARCHER_WRITE, body: () => ({ kind: 'invitation', at: '2099-01-01T09:00:00Z' }) },
+  'DELETE /api/v1/surveys/:slug/mail-rounds/:id': { allow: RESEARCHER_WRITE },
+  'POST /admin/surveys/:slug/panel/import': { allow: WORKSPACE_WRITE, form: true, body: () => ({ csv: `email;segment\n${randomUUID()}@example.org;sme\n` }) },
+  'POST /admin/surveys/:slug/panel/participants': { allow: WORKSPACE_WRITE, form: true, body: () => ({ email: `${randomUUID()}@example.org`, segment: 'sme' }) },
+  'POST /admin/surveys/:slug/panel/participants/:id': { allow: WORKSPACE_WRITE, form: true, body: () => ({ email: `${randomUUID()}@example.org`, segment: 'sme', label: 'Matrix' }) },
+  'POST /admin/surveys/:slug/panel/participants/:id/remove': { allow: WORKSPACE_WRITE, form: true, body: () => ({}) },
+  'POST /admin/surveys/:slug/panel/rounds': { allow: WORKSPACE_WRITE, form: true, body: () => ({ kind: 'invitation', at: '2099-01-01T09:00' }) },
+  'POST /admin/surveys/:slug/panel/rounds/:id/cancel': { allow: WORKSPACE_WRITE, form: true, body: () => ({}) },
   // The opt-out page takes a personal link's token only (none of the kinds above).
   'GET /o/:token': { allow: [] },
   'POST /o/:token': { allow: [] },
@@ -160,7 +169,7 @@ const TABLE: Record<string, Row> = {
 
 const rowKey = (method: string, url: string) => `${method === 'HEAD' ? 'GET' : method} ${url}`;
 
-const { app, cleanup } = await buildTestApp();
+const { app, cleanup } = await buildTestApp({ SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Studienteam <studie@example.org>' });
 t.teardown(cleanup);
 const routes = appRoutes(app);
 
@@ -246,7 +255,8 @@ t.test(`each route × each credential is let in or refused as its row says (${db
     const tok = await createToken(app.db, 'researcher', 'fresh', 'test');
     const r = await answer();
     const participantId = await addParticipant(app.db, alpha.surveyId, { email: `${randomUUID()}@example.org`, segment: 'sme' }, 'test');
-    return { responseId: r.id, linkId: l.id, shareId: s.id, tokenId: tok.id, resumeKey: r.resumeKey, participantId } as Ctx & { resumeKey: string };
+    const [round] = await app.db.insert(mailRounds).values({ surveyId: alpha.surveyId, kind: 'reminder', dueAt: new Date('2099-01-01T09:00:00Z') }).returning({ id: mailRounds.id });
+    return { responseId: r.id, linkId: l.id, shareId: s.id, tokenId: tok.id, resumeKey: r.resumeKey, participantId, roundId: round.id } as Ctx & { resumeKey: string };
   }
 
   const readCtx = (await freshCtx()) as Ctx & { resumeKey: string };
@@ -260,7 +270,7 @@ t.test(`each route × each credential is let in or refused as its row says (${db
   }
   async function request(method: string, url: string, row: Row, kind: Kind) {
     const ctx = (method === 'GET' || method === 'HEAD' ? readCtx : await freshCtx()) as Ctx & { resumeKey: string };
-    const id = url.includes('/participants/:id') ? (ctx as unknown as { participantId: string }).participantId : url.includes('texts/') ? await openTextId() : url.includes('/tokens/') ? ctx.tokenId : url.includes('/shares/') ? ctx.shareId : url.includes('/links/') ? ctx.linkId : ctx.responseId;
+    const id = url.includes('/participants/:id') ? (ctx as unknown as { participantId: string }).participantId : /rounds\/:id/.test(url) ? (ctx as unknown as { roundId: number }).roundId : url.includes('texts/') ? await openTextId() : url.includes('/tokens/') ? ctx.tokenId : url.includes('/shares/') ? ctx.shareId : url.includes('/links/') ? ctx.linkId : ctx.responseId;
     const linkToken = kind === 'link' ? link.token : kind === 'link-revoked' ? revoked.token : 'kein-gueltiger-link';
     const path = url
       .replace(':slug', 'alpha')

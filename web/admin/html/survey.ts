@@ -158,7 +158,7 @@ export function surveyPage(view: View, d: SurveyPageData): string {
     view,
     d.title,
     `<p><code>${escapeHtml(d.slug)}</code></p>${notice(d.notice)}${uploadResult(view, d.upload)}${live}
-<section class="bf-section"><h2>${escapeHtml(t.versions)}</h2><ul>${versions}</ul><p><a href="${escapeHtml(href(`/admin/surveys/${d.slug}/profiles`, view.lang))}">${view.lang === 'en' ? 'Audience profiles of this survey' : 'Zielgruppen-Profile dieser Umfrage'}</a> · <a href="${escapeHtml(href(`/admin/surveys/${d.slug}/texts`, view.lang))}">${view.lang === 'en' ? 'Approve open answers for shared reports' : 'Offene Antworten für geteilte Berichte freigeben'}</a></p></section>
+<section class="bf-section"><h2>${escapeHtml(t.versions)}</h2><ul>${versions}</ul><p><a href="${escapeHtml(href(`/admin/surveys/${d.slug}/profiles`, view.lang))}">${view.lang === 'en' ? 'Audience profiles of this survey' : 'Zielgruppen-Profile dieser Umfrage'}</a> · <a href="${escapeHtml(href(`/admin/surveys/${d.slug}/texts`, view.lang))}">${view.lang === 'en' ? 'Approve open answers for shared reports' : 'Offene Antworten für geteilte Berichte freigeben'}</a> · <a href="${escapeHtml(href(`/admin/surveys/${d.slug}/panel`, view.lang))}">${view.lang === 'en' ? 'Partner panel: participants, invitations, response rates' : 'Partnerpanel: Teilnehmende, Einladungen, Rücklauf'}</a></p></section>
 ${linksSection(view, d)}
 ${sharesSection(view, d)}
 <section class="bf-section"><h2>${escapeHtml(t.upload)}</h2>${uploadForm(view, `/admin/surveys/${d.slug}/versions`, { upload: d.upload })}</section>`,
