@@ -6,7 +6,7 @@ import { UserError } from '../errors.ts';
 import { BOM, csvLine, safeText } from '../export/csv.ts';
 import { MailEnv, smtpTransport } from '../mail/env.ts';
 import { dueParticipants, nextRound, personalUrls, sendDue } from '../mail/send.ts';
-import { DEFAULT_TEMPLATES, lintTemplates, TemplateSet } from '../mail/templates.ts';
+import { DEFAULT_TEMPLATES, lintTemplates, readTemplates } from '../mail/templates.ts';
 import { tokenKey } from '../repositories/participants.ts';
 import { findSurvey } from '../repositories/surveys.ts';
 import { output, parse, required, withApp } from './common.ts';
@@ -30,7 +30,7 @@ export default async function invite(argv: string[]): Promise<void> {
   const json = values.json as boolean | undefined;
   const env = MailEnv.safeParse(process.env);
   if (!env.success) throw new UserError(env.error.issues.map((i) => i.message).join('; '));
-  const { SMTP_URL, MAIL_FROM, PANEL_MAX_REMINDERS, PANEL_MAIL_RATE } = env.data;
+  const { SMTP_URL, MAIL_FROM, PANEL_MAX_REMINDERS, PANEL_MAIL_RATE, MAIL_TEMPLATES } = env.data;
   const dryRun = values['dry-run'] === true;
   if (!dryRun && !SMTP_URL)
     throw new UserError('SMTP_URL ist nicht gesetzt: setzen Sie SMTP_URL und MAIL_FROM, oder schreiben Sie mit --dry-run --out liste.csv eine CSV für den Serienbrief. / SMTP_URL is not set: set it, or use --dry-run for a mail-merge CSV.');
@@ -39,20 +39,11 @@ export default async function invite(argv: string[]): Promise<void> {
   if (closes && Number.isNaN(closes.getTime())) throw new UserError('--closes ist kein Datum, z. B. --closes 2027-01-31');
   const rate = values.rate === undefined ? PANEL_MAIL_RATE : Number(values.rate);
   if (!(rate > 0 && rate <= 1000)) throw new UserError('--rate: E-Mails je Sekunde zwischen 0 und 1000, z. B. --rate 10');
-  let templates = DEFAULT_TEMPLATES;
-  if (values.templates) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fs.readFileSync(values.templates as string, 'utf8'));
-    } catch {
-      throw new UserError(`${values.templates} ist keine lesbare JSON-Datei mit den Vorlagen invitation/reminder je de/en.`);
-    }
-    const parsed = TemplateSet.safeParse(raw);
-    if (!parsed.success) throw new UserError(`${values.templates}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    templates = parsed.data;
-  }
-  const problems = lintTemplates(templates);
-  if (problems.length) throw new UserError(`Die Vorlagen sind fehlerhaft, nichts gesendet:\n  ${problems.join('\n  ')}`);
+  // --templates, or the server's MAIL_TEMPLATES, or the built-in ones: checked before anything is sent
+  const file = (values.templates as string | undefined) ?? MAIL_TEMPLATES;
+  const read = file ? readTemplates(file) : { templates: DEFAULT_TEMPLATES, problems: lintTemplates(DEFAULT_TEMPLATES) };
+  if (!read.templates || read.problems.length) throw new UserError(`Die Vorlagen sind fehlerhaft, nichts gesendet:\n  ${read.problems.join('\n  ')}`);
+  const templates = read.templates;
   const kind = values.reminder ? 'reminder' : 'invitation';
 
   await withApp(async (app) => {

@@ -1,4 +1,4 @@
-// SMTP_URL, MAIL_FROM, PANEL_MAX_REMINDERS and PANEL_MAIL_RATE: read by `befund invite` and by the
+// SMTP_URL, MAIL_FROM, MAIL_TEMPLATES, PANEL_MAX_REMINDERS and PANEL_MAIL_RATE: read by `befund invite` and by the
 // server's mail rounds alike, and the one way both open the SMTP connection.
 import { z } from 'zod';
 import type { Transport } from './send.ts';
@@ -14,6 +14,10 @@ export const MailEnv = z.object({
     .min(3, 'MAIL_FROM ist zu kurz, z. B. MAIL_FROM="Studienteam <studie@example.org>"')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  MAIL_TEMPLATES: z
+    .string()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   PANEL_MAX_REMINDERS: z.coerce.number({ message: 'PANEL_MAX_REMINDERS muss eine Zahl sein, z. B. PANEL_MAX_REMINDERS=2' }).int().min(0).max(10, 'PANEL_MAX_REMINDERS muss zwischen 0 und 10 liegen').default(2),
   PANEL_MAIL_RATE: z.coerce
     .number({ message: 'PANEL_MAIL_RATE muss eine Zahl von E-Mails je Sekunde sein, z. B. PANEL_MAIL_RATE=10' })
@@ -26,13 +30,15 @@ export interface MailSettings {
   /** Unset: no mail is sent; the workspace and `--dry-run` offer the mail-merge CSV instead. */
   smtpUrl?: string;
   from?: string;
+  /** A JSON file of the mail templates (server/mail/templates.ts); unset: the built-in ones. */
+  templatesFile?: string;
   maxReminders: number;
   /** Mails per second, in the CLI (its default for --rate) and in the server. */
   ratePerSecond: number;
 }
 
 export function mailSettings(e: z.infer<typeof MailEnv>): MailSettings {
-  return { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, maxReminders: e.PANEL_MAX_REMINDERS, ratePerSecond: e.PANEL_MAIL_RATE };
+  return { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, templatesFile: e.MAIL_TEMPLATES, maxReminders: e.PANEL_MAX_REMINDERS, ratePerSecond: e.PANEL_MAIL_RATE };
 }
 
 /** A nodemailer transport for SMTP_URL (loaded on first use), with bounded waits on a slow server. */

@@ -9,7 +9,7 @@ import { mailRounds } from '../db/schema.ts';
 import { audit } from '../repositories/audit.ts';
 import { type MailSettings, smtpTransport } from './env.ts';
 import { nextRound, type SendResult, sendDue, type Transport } from './send.ts';
-import { DEFAULT_TEMPLATES, type MailKind } from './templates.ts';
+import { DEFAULT_TEMPLATES, type MailKind, type TemplateSet } from './templates.ts';
 
 export type MailRound = typeof mailRounds.$inferSelect;
 const LEASE_SECONDS = 120;
@@ -84,6 +84,8 @@ export interface RunOptions {
   /** The SMTP connection (SMTP_URL) unless given, e.g. by a test. */
   transport?: Transport;
   stop: () => boolean;
+  /** MAIL_TEMPLATES, read and checked at the server's start; the built-in ones unless given. */
+  templates?: TemplateSet;
   /** Waits between attempts after temporary failures; sendDue's own schedule unless given. */
   backoffMs?: (failures: number) => number;
 }
@@ -124,7 +126,7 @@ export async function runDueRounds(db: Db, o: RunOptions): Promise<number> {
         transport: o.transport ?? (own as Transport),
         from: o.mail.from,
         publicUrl: o.publicUrl,
-        templates: DEFAULT_TEMPLATES,
+        templates: o.templates ?? DEFAULT_TEMPLATES,
         closes: round.closes,
         ratePerSecond: o.mail.ratePerSecond,
         ...(o.backoffMs ? { backoffMs: o.backoffMs } : {}),

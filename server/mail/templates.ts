@@ -1,5 +1,7 @@
 // Invitation and reminder mails (partner panel): de/en templates with the placeholders {name},
-// {link}, {closes} and {optout}, checked by lintTemplates before anything is sent.
+// {link}, {closes} and {optout}, checked by lintTemplates before anything is sent (by
+// `befund invite` before its run, by the server at its start for MAIL_TEMPLATES).
+import fs from 'node:fs';
 import { z } from 'zod';
 
 export type MailKind = 'invitation' | 'reminder';
@@ -50,14 +52,41 @@ export function lintTemplates(set: TemplateSet): string[] {
         ['Betreff', t.subject],
         ['Text', t.text],
       ] as const)
-        for (const m of text.matchAll(/\{([^{}\s]*)\}/g))
-          if (!(PLACEHOLDERS as readonly string[]).includes(m[1]))
-            problems.push(`${where}, ${part}: Den Platzhalter {${m[1]}} gibt es nicht; erlaubt sind ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}. / Unknown placeholder {${m[1]}}.`);
+        for (const m of text.matchAll(/\{([^{}]*)\}|[{}]/g)) {
+          if (m[1] === undefined) {
+            // a brace that opens or closes no placeholder: "{link" or "link}" would reach the reader as it is
+            problems.push(`${where}, ${part}: Eine geschweifte Klammer „${m[0]}“ gehört zu keinem Platzhalter; schreiben Sie z. B. {link}. / A stray brace "${m[0]}".`);
+          } else if (!(PLACEHOLDERS as readonly string[]).includes(m[1])) {
+            const near = PLACEHOLDERS.find((p) => p === m[1].trim().toLowerCase());
+            problems.push(
+              near
+                ? `${where}, ${part}: {${m[1]}} ist falsch geschrieben, gemeint ist wohl {${near}} (klein, ohne Leerzeichen). / Misspelt placeholder {${m[1]}}: write {${near}}.`
+                : `${where}, ${part}: Den Platzhalter {${m[1]}} gibt es nicht; erlaubt sind ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}. / Unknown placeholder {${m[1]}}.`,
+            );
+          }
+        }
       for (const p of REQUIRED)
         if (!t.text.includes(`{${p}}`)) problems.push(`${where}: Der Text braucht den Platzhalter {${p}}. / The text needs the placeholder {${p}}.`);
       if (/\{(link|optout)\}/.test(t.subject)) problems.push(`${where}: Der Link gehört nicht in den Betreff. / The link does not belong in the subject.`);
     }
   return problems;
+}
+
+/**
+ * Reads and checks a templates file (JSON: invitation and reminder, each de and en, each subject
+ * and text): the templates, or the problems as sentences naming the file.
+ */
+export function readTemplates(file: string): { templates: TemplateSet; problems: [] } | { templates?: undefined; problems: string[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return { problems: [`${file} ist keine lesbare JSON-Datei mit den Vorlagen invitation/reminder je de/en. / ${file} is not a readable JSON file of templates.`] };
+  }
+  const parsed = TemplateSet.safeParse(raw);
+  if (!parsed.success) return { problems: parsed.error.issues.map((i) => `${file}: ${i.path.join('.')}: ${i.message}`) };
+  const problems = lintTemplates(parsed.data).map((p) => `${file}: ${p}`);
+  return problems.length ? { problems } : { templates: parsed.data, problems: [] };
 }
 
 export interface MailValues {

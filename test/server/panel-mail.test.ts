@@ -2,15 +2,19 @@
 // process (smtp-server): headers, text and HTML parts, links that open the survey, at most one
 // invitation and one reminder per round, reminders only to those who have not completed or
 // opted out, temporary refusals retried with backoff, permanent ones and a dead server recorded
-// per participant, and the templates' placeholders checked.
+// per participant, and the templates' placeholders checked (in a file, too, before anything is sent).
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import nodemailer from 'nodemailer';
 import t from 'tap';
 import { sendDue, type SendOptions } from '../../server/mail/send.ts';
-import { DEFAULT_TEMPLATES, lintTemplates } from '../../server/mail/templates.ts';
+import { DEFAULT_TEMPLATES, lintTemplates, readTemplates } from '../../server/mail/templates.ts';
 import { responseRates } from '../../server/repositories/panel-rates.ts';
 import { importParticipants, listParticipants } from '../../server/repositories/participants.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
+import { runCli } from '../helpers/cli.ts';
 import { seedSurvey } from '../helpers/fixtures.ts';
 import { smtp } from '../helpers/smtp.ts';
 
@@ -54,6 +58,32 @@ t.test('the default templates pass the linter; unknown and missing placeholders 
   t.match(problems.join('\n'), /Einladung \(de\), Text: Den Platzhalter \{vorname\} gibt es nicht/);
   t.match(problems.join('\n'), /Einladung \(de\): Der Text braucht den Platzhalter \{link\}/);
   t.match(problems.join('\n'), /Erinnerung \(en\): Der Link gehört nicht in den Betreff/);
+  const typos = structuredClone(DEFAULT_TEMPLATES);
+  typos.invitation.en.text = DEFAULT_TEMPLATES.invitation.en.text.replace('{name}', '{ Name }').replace('{closes}', '{closes');
+  const found = lintTemplates(typos).join('\n');
+  t.match(found, /Einladung \(en\), Text: \{ Name \} ist falsch geschrieben, gemeint ist wohl \{name\}/);
+  t.match(found, /Einladung \(en\), Text: Eine geschweifte Klammer „\{“ gehört zu keinem Platzhalter/);
+});
+
+t.test('a templates file (befund invite --templates, MAIL_TEMPLATES for the server) is checked before anything is sent', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'befund-templates-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const bad = structuredClone(DEFAULT_TEMPLATES);
+  bad.reminder.de.text = 'Hallo {vorname}, hier ist Ihr Link: {link}';
+  const file = path.join(dir, 'vorlagen.json');
+  fs.writeFileSync(file, JSON.stringify(bad));
+  const read = readTemplates(file);
+  t.equal(read.templates, undefined);
+  t.match(read.problems.join('\n'), /vorlagen\.json: Erinnerung \(de\), Text: Den Platzhalter \{vorname\} gibt es nicht/);
+  t.match(read.problems.join('\n'), /vorlagen\.json: Erinnerung \(de\): Der Text braucht den Platzhalter \{optout\}/);
+  fs.writeFileSync(path.join(dir, 'kaputt.json'), '{"invitation":');
+  t.match(readTemplates(path.join(dir, 'kaputt.json')).problems[0], /keine lesbare JSON-Datei/);
+  fs.writeFileSync(path.join(dir, 'gut.json'), JSON.stringify(DEFAULT_TEMPLATES));
+  t.same(readTemplates(path.join(dir, 'gut.json')).problems, []);
+  const cli = await runCli(['invite', '--survey', 'egal', '--dry-run'], { MAIL_TEMPLATES: file, DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' });
+  t.equal(cli.code, 2);
+  t.match(cli.stderr, /Die Vorlagen sind fehlerhaft, nichts gesendet:\n.*\{vorname\} gibt es nicht/);
+  t.notMatch(cli.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
 });
 
 t.test(`invitations: one per participant, with From, To, List-Unsubscribe, text and HTML, and a link that opens the survey (${dbLabel})`, async (t) => {
