@@ -37,12 +37,14 @@ const TEXTS = {
   },
 } as const;
 
-/** Puts each finding of an element below the element's own header. */
-function attachFindings(survey: SurveyModel, findings: Finding[], lang: () => Lang): void {
+/** Puts each finding of an element at the top of the element; returns a function that rewrites them in the current language. */
+function attachFindings(survey: SurveyModel, findings: Finding[], lang: () => Lang): () => void {
   const byElement = new Map<string, Finding[]>();
   for (const f of findings) byElement.set(f.element, [...(byElement.get(f.element) ?? []), f]);
+  const rendered = new Map<string, HTMLElement>();
   const place = (name: string, root: HTMLElement) => {
-    root.querySelector(':scope .bf-finding-list')?.remove();
+    rendered.set(name, root);
+    root.querySelector(':scope > .bf-finding-list')?.remove();
     const mine = byElement.get(name);
     if (!mine?.length) return;
     const t = TEXTS[lang()];
@@ -56,6 +58,10 @@ function attachFindings(survey: SurveyModel, findings: Finding[], lang: () => La
   survey.onAfterRenderQuestion.add((_, o) => place(o.question.name, o.htmlElement));
   survey.onAfterRenderPanel.add((_, o) => place(o.panel.name, o.htmlElement));
   survey.onAfterRenderPage.add((s, o) => place(s.currentPage?.name ?? '', o.htmlElement));
+  // a change of language re-renders the texts, not the elements: rewrite the lists in place
+  return () => {
+    for (const [name, root] of rendered) if (root.isConnected) place(name, root);
+  };
 }
 
 export async function startPreview(src: string): Promise<void> {
@@ -66,7 +72,7 @@ export async function startPreview(src: string): Promise<void> {
   const survey = new Model(data.survey);
   survey.locale = lang;
   survey.textUpdateMode = 'onTyping';
-  attachFindings(survey, data.findings, () => lang);
+  const relabelFindings = attachFindings(survey, data.findings, () => lang);
 
   const area = byId('bf-survey');
   const after = byId('bf-after');
@@ -81,6 +87,7 @@ export async function startPreview(src: string): Promise<void> {
     lang = l;
     document.documentElement.lang = l;
     survey.locale = l;
+    relabelFindings();
     renderLangSwitch();
     if (!after.hidden) showDone();
   };

@@ -23,6 +23,7 @@ const de = {
   noFindings: 'Keine Hinweise: jede Frage ist übersetzt und erscheint in einem Zielgruppen-Bericht.',
   element: 'Element',
   finding: 'Hinweis',
+  profileNotes: (n: number) => `${n} Hinweise zu den Zielgruppen-Profilen (Abschnitte und Kernaussagen, die in dieser Umfrage keine Frage finden)`,
   publish: 'Veröffentlichen',
   discard: 'Verwerfen',
   discarded: 'Die hochgeladene Tabelle wurde verworfen; nichts wurde gespeichert.',
@@ -46,6 +47,7 @@ const en: typeof de = {
   noFindings: 'No notes: every question is translated and appears in an audience report.',
   element: 'Element',
   finding: 'Note',
+  profileNotes: (n: number) => `${n} notes on the audience profiles (sections and key findings that find no question in this survey)`,
   publish: 'Publish',
   discard: 'Discard',
   discarded: 'The uploaded spreadsheet was discarded; nothing was stored.',
@@ -69,10 +71,14 @@ export interface PreviewPageData {
 export function findingsTable(lang: Lang, findings: PreviewFinding[]): string {
   const t = XLS_TEXTS[lang];
   if (findings.length === 0) return `<p class="bf-note">${escapeHtml(t.noFindings)}</p>`;
-  const rows = findings
-    .map((f) => `<tr data-kind="${escapeHtml(f.kind)}"><td><code>${escapeHtml(f.element)}</code></td><td>${escapeHtml(describeWhere(f.where, lang))}</td><td>${escapeHtml(lang === 'en' ? f.en : f.de)}</td></tr>`)
-    .join('');
-  return `<table class="bf-preview-findings"><thead><tr><th>${escapeHtml(t.element)}</th><th>${escapeHtml(t.xlsWhere)}</th><th>${escapeHtml(t.finding)}</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const row = (f: PreviewFinding) =>
+    `<tr data-kind="${escapeHtml(f.kind)}"><td><code>${escapeHtml(f.element)}</code></td><td>${escapeHtml(describeWhere(f.where, lang))}</td><td>${escapeHtml(lang === 'en' ? f.en : f.de)}</td></tr>`;
+  const table = (list: PreviewFinding[]) =>
+    `<table class="bf-preview-findings"><thead><tr><th>${escapeHtml(t.element)}</th><th>${escapeHtml(t.xlsWhere)}</th><th>${escapeHtml(t.finding)}</th></tr></thead><tbody>${list.map(row).join('')}</tbody></table>`;
+  // profile rules that find nothing in this survey are many and about the profiles: folded away
+  const profiles = findings.filter((f) => f.kind === 'coverage' && f.element === 'survey');
+  const own = findings.filter((f) => !profiles.includes(f));
+  return `${own.length ? table(own) : ''}${profiles.length ? `<details class="bf-preview-profiles"><summary>${escapeHtml(t.profileNotes(profiles.length))}</summary>${table(profiles)}</details>` : ''}`;
 }
 
 /** The whole preview document (no inline script: respondent.js reads data-preview). */
