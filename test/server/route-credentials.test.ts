@@ -76,6 +76,11 @@ interface Row {
 }
 const newSlug = () => `neu-${randomUUID().slice(0, 8)}`;
 const definitionText = JSON.stringify(smallSurvey);
+/** A one-question XLSForm file (pyxform's one-file CSV layout), base64 as the workspace's form sends it. */
+const xlsformFile = Buffer.from('survey,type,name,label\n,text,matrix_frage,Frage\nsettings,form_title\n,Matrix\n').toString('base64');
+/** A pending upload belongs to the session that made it: only that one may see, publish or discard it. */
+const UPLOADER_READ: Kind[] = ['session', 'session-no-csrf'];
+const UPLOADER_WRITE: Kind[] = ['session'];
 
 /**
  * Who may reach each route. HEAD follows GET. Add a row here for every new route: which of the
@@ -94,6 +99,7 @@ const TABLE: Record<string, Row> = {
   'DELETE /api/v1/responses/:id': { allow: RESUME },
   'GET /api/v1/surveys': { allow: RESEARCHER_READ },
   'POST /api/v1/surveys': { allow: RESEARCHER_WRITE, body: () => ({ slug: newSlug(), definition: smallSurvey }) },
+  'POST /api/v1/surveys/xlsform': { allow: RESEARCHER_WRITE, body: () => ({ fileName: 'matrix.csv', file: xlsformFile, slug: newSlug() }) },
   'GET /api/v1/surveys/:slug': { allow: RESEARCHER_READ },
   'PATCH /api/v1/surveys/:slug': { allow: RESEARCHER_WRITE, body: () => ({ retentionDays: 3650 }) },
   'GET /api/v1/surveys/:slug/links': { allow: RESEARCHER_READ },
@@ -135,6 +141,12 @@ const TABLE: Record<string, Row> = {
   'POST /admin/surveys/:slug/shares/:id/revoke': { allow: WORKSPACE_WRITE, form: true, body: () => ({}) },
   'POST /admin/surveys/:slug/releases': { allow: WORKSPACE_WRITE, form: true, body: () => ({}) },
   'POST /admin/surveys/:slug/versions': { allow: WORKSPACE_WRITE, form: true, body: () => ({ definition: definitionText }) },
+  'POST /admin/surveys/:slug/xlsform': { allow: WORKSPACE_WRITE, form: true, body: () => ({ fileName: 'matrix.csv', file: xlsformFile }) },
+  'POST /admin/xlsform': { allow: WORKSPACE_WRITE, form: true, body: () => ({ fileName: 'matrix.csv', file: xlsformFile, slug: newSlug() }) },
+  'GET /admin/previews/:id': { allow: UPLOADER_READ },
+  'GET /admin/previews/:id/survey.json': { allow: UPLOADER_READ },
+  'POST /admin/previews/:id/publish': { allow: UPLOADER_WRITE, form: true, body: () => ({}) },
+  'POST /admin/previews/:id/discard': { allow: UPLOADER_WRITE, form: true, body: () => ({}) },
   'GET /admin/surveys/:slug/profiles': { allow: WORKSPACE_READ },
   'POST /admin/surveys/:slug/profiles': { allow: WORKSPACE_WRITE, form: true, body: () => ({ profiles: JSON.stringify({ profiles: [] }) }) },
   'GET /admin/surveys/:slug/texts': { allow: WORKSPACE_READ },
@@ -268,9 +280,17 @@ t.test(`each route × each credential is let in or refused as its row says (${db
     const [row] = await app.db.select({ id: openTexts.id }).from(openTexts).where(eq(openTexts.responseId, id));
     return row.id;
   }
+  /** A pending XLSForm upload of the researcher's session (the preview routes name one). */
+  async function previewId(): Promise<string> {
+    const s = sessions.researcher;
+    const res = await app.inject({ method: 'POST', url: '/admin/xlsform', cookies: s.jar, headers: { 'x-csrf-token': s.csrf, 'content-type': 'application/x-www-form-urlencoded' }, remoteAddress: nextIp(), payload: new URLSearchParams({ fileName: 'matrix.csv', file: xlsformFile, slug: newSlug() }).toString() });
+    const id = /\/admin\/previews\/([\w-]+)$/.exec(String(res.headers.location))?.[1];
+    if (!id) throw new Error(`no preview: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    return id;
+  }
   async function request(method: string, url: string, row: Row, kind: Kind) {
     const ctx = (method === 'GET' || method === 'HEAD' ? readCtx : await freshCtx()) as Ctx & { resumeKey: string };
-    const id = url.includes('/participants/:id') ? (ctx as unknown as { participantId: string }).participantId : /rounds\/:id/.test(url) ? (ctx as unknown as { roundId: number }).roundId : url.includes('texts/') ? await openTextId() : url.includes('/tokens/') ? ctx.tokenId : url.includes('/shares/') ? ctx.shareId : url.includes('/links/') ? ctx.linkId : ctx.responseId;
+    const id = url.includes('/previews/:id') ? await previewId() : url.includes('/participants/:id') ? (ctx as unknown as { participantId: string }).participantId : /rounds\/:id/.test(url) ? (ctx as unknown as { roundId: number }).roundId : url.includes('texts/') ? await openTextId() : url.includes('/tokens/') ? ctx.tokenId : url.includes('/shares/') ? ctx.shareId : url.includes('/links/') ? ctx.linkId : ctx.responseId;
     const linkToken = kind === 'link' ? link.token : kind === 'link-revoked' ? revoked.token : 'kein-gueltiger-link';
     const path = url
       .replace(':slug', 'alpha')
