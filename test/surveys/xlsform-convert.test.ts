@@ -9,7 +9,7 @@ import { convertXlsForm, describeProblem } from '../../surveys/xlsform/convert.t
 import { readXlsForm } from '../../surveys/xlsform/index.ts';
 import { MAX_BYTES, readCsv, type Sheet } from '../../surveys/xlsform/sheets.ts';
 
-const FIXTURES = ['grundlagen', 'weiterbildung'];
+const FIXTURES = ['grundlagen', 'weiterbildung', 'fragetypen', 'logik', 'gesundheit-betrieb'];
 const csv = (name: string) => readFileSync(`test/fixtures/xlsform/${name}.csv`);
 
 /** The sheets of a one-file CSV form written as a real .xlsx workbook. */

@@ -27,7 +27,7 @@ t.test('every definition and fixture survives JSON → XLSForm (.xlsx) → JSON'
 });
 
 t.test('the XLSForm fixtures survive XLSForm → JSON → XLSForm → JSON, with the subset in its own columns', async (t) => {
-  for (const name of ['grundlagen', 'weiterbildung']) {
+  for (const name of ['grundlagen', 'weiterbildung', 'fragetypen', 'logik', 'gesundheit-betrieb']) {
     const first = await readXlsForm(readFileSync(`test/fixtures/xlsform/${name}.csv`), `${name}.csv`);
     const sheets = exportSheets(first.definition as Record<string, unknown>, first.formId);
     const again = await readXlsForm(await writeXlsx(sheets), `${name}.xlsx`);
