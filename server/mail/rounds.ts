@@ -12,7 +12,12 @@ import { nextRound, type SendResult, sendDue, type Transport } from './send.ts';
 import { DEFAULT_TEMPLATES, type MailKind, type TemplateSet } from './templates.ts';
 
 export type MailRound = typeof mailRounds.$inferSelect;
-const LEASE_SECONDS = 120;
+/**
+ * How long a running round stays claimed without its server renewing it (every quarter of it). A
+ * stalled server that loses it lets a second one send beside it: still at most once per
+ * participant (their own claims), so the lease may be short.
+ */
+const LEASE_SECONDS = 30;
 
 export class RoundRefused extends Error {
   constructor(
@@ -62,6 +67,14 @@ export async function cancelRound(db: Db, surveyId: number, id: number, actor: s
   }
   const [exists] = await db.select({ id: mailRounds.id }).from(mailRounds).where(and(eq(mailRounds.id, id), eq(mailRounds.surveyId, surveyId)));
   return exists ? 'not_scheduled' : 'not_found';
+}
+
+/**
+ * Rounds left running by a server that died: due again at once. Only where no other server can be
+ * sending them, i.e. on the embedded database, which one server holds at a time.
+ */
+export async function releaseOrphanedRounds(db: Db): Promise<void> {
+  await db.update(mailRounds).set({ state: 'scheduled', leaseUntil: null }).where(eq(mailRounds.state, 'running'));
 }
 
 /** Takes the earliest due round (or one whose server's lease ran out), committed before any mail. */

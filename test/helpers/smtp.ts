@@ -1,5 +1,6 @@
 // A real SMTP server in the test process (smtp-server) that keeps every mail it receives, with
 // its headers and decoded text and HTML parts; `refuse` may answer a recipient with a reply code.
+// slowSmtp: one that takes its time, for killing a sender in the middle of a mail.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
@@ -61,4 +62,46 @@ export async function smtp(refuse: (to: string, attempt: number) => number | und
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return { received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** A slow SMTP server: 60 ms per recipient, 250 ms before it acknowledges a message it has read in full. */
+export async function slowSmtp() {
+  const received = new Map<string, number>();
+  let atRcpt = 0; // recipients being answered
+  let unacknowledged = 0; // messages read in full, reply not yet sent
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo(_address, _session, cb) {
+      atRcpt++;
+      setTimeout(() => {
+        atRcpt--;
+        cb();
+      }, 60);
+    },
+    onData(stream, session, cb) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        // The whole message is here: a real server would deliver it, acknowledged or not.
+        const to = session.envelope.rcptTo[0].address;
+        received.set(to, (received.get(to) ?? 0) + 1);
+        unacknowledged++;
+        setTimeout(() => {
+          unacknowledged--;
+          cb();
+        }, 250);
+      });
+    },
+  });
+  server.on('error', () => undefined); // a client killed mid-session
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    received,
+    total: () => [...received.values()].reduce((a, b) => a + b, 0),
+    atRcpt: () => atRcpt,
+    unacknowledged: () => unacknowledged,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

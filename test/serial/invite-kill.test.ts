@@ -8,13 +8,12 @@
 // nobody received it twice, and only the mails the kills cut off are uncertain.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import t from 'tap';
 import { freshPostgresDatabase } from '../helpers/app.ts';
 import { root, runCli } from '../helpers/cli.ts';
+import { slowSmtp } from '../helpers/smtp.ts';
 
 const N = 40;
 const SURVEY = 'om-check-umweltschutz';
@@ -22,48 +21,6 @@ const bin = path.join(root, 'bin/befund.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Three CLI starts (a few seconds of CPU each on PGlite) and ~40 slow mails; generous for shared cores.
 t.setTimeout(600_000);
-
-/** A slow SMTP server: 60 ms per recipient, 250 ms before it acknowledges a message it has read in full. */
-async function slowSmtp() {
-  const received = new Map<string, number>();
-  let atRcpt = 0; // recipients being answered
-  let unacknowledged = 0; // messages read in full, reply not yet sent
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(_address, _session, cb) {
-      atRcpt++;
-      setTimeout(() => {
-        atRcpt--;
-        cb();
-      }, 60);
-    },
-    onData(stream, session, cb) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        // The whole message is here: a real server would deliver it, acknowledged or not.
-        const to = session.envelope.rcptTo[0].address;
-        received.set(to, (received.get(to) ?? 0) + 1);
-        unacknowledged++;
-        setTimeout(() => {
-          unacknowledged--;
-          cb();
-        }, 250);
-      });
-    },
-  });
-  server.on('error', () => undefined); // a client killed mid-session
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    received,
-    total: () => [...received.values()].reduce((a, b) => a + b, 0),
-    atRcpt: () => atRcpt,
-    unacknowledged: () => unacknowledged,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 t.test(`befund invite killed with SIGKILL twice mid-batch, then run to the end: nobody gets the invitation twice (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'befund-invite-kill-'));

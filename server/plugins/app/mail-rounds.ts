@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { ConfigError } from '../../config.ts';
-import { runDueRounds } from '../../mail/rounds.ts';
+import { releaseOrphanedRounds, runDueRounds } from '../../mail/rounds.ts';
 import { readTemplates } from '../../mail/templates.ts';
 import { every } from './background.ts';
 
@@ -22,6 +22,9 @@ export default fp(
     const read = file ? readTemplates(file) : undefined;
     if (read && !read.templates) throw new ConfigError(`Die Vorlagen in MAIL_TEMPLATES sind fehlerhaft:\n  ${read.problems.join('\n  ')}`);
     const templates = read?.templates;
+    // On the embedded database this server is the only one: a round left running was its own
+    // before a kill, and goes on now instead of after the lease.
+    if (app.dbKind === 'pglite') app.addHook('onReady', async () => releaseOrphanedRounds(app.db));
     let closing = false;
     app.addHook('preClose', async () => {
       closing = true;
