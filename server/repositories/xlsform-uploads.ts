@@ -116,20 +116,23 @@ export async function checkXlsFormUpload(db: Db, bytes: Uint8Array, fileName: st
 /**
  * Checked uploads waiting for "Veröffentlichen" or "Verwerfen", in memory: they are drafts of
  * one researcher's session, worth nothing after a restart, so no table. Each is found by a
- * random id and only by the session that uploaded it; it expires after an hour, and a session
- * keeps at most ten.
+ * random id and only by the session that uploaded it; it expires after an hour, a session
+ * keeps at most ten and the server at most two hundred.
  */
 export class PendingUploads {
   private readonly items = new Map<string, { owner: string; upload: CheckedUpload; expires: number }>();
   constructor(
     private readonly ttlMs = 60 * 60 * 1000,
     private readonly perOwner = 10,
+    private readonly total = 200,
   ) {}
 
   add(owner: string, upload: CheckedUpload): string {
     this.sweep();
+    // the oldest go first: of this session beyond its ten, of all beyond two hundred (Map keeps insertion order)
     const mine = [...this.items].filter(([, v]) => v.owner === owner);
     for (const [id] of mine.slice(0, Math.max(0, mine.length - this.perOwner + 1))) this.items.delete(id);
+    for (const id of [...this.items.keys()].slice(0, Math.max(0, this.items.size - this.total + 1))) this.items.delete(id);
     const id = randomBytes(16).toString('base64url');
     this.items.set(id, { owner, upload, expires: Date.now() + this.ttlMs });
     return id;

@@ -106,7 +106,6 @@ function setUpBase64(input: HTMLInputElement): void {
     event.preventDefault();
     void reading.then(() => form.submit());
   });
-  input.removeAttribute('name');
 }
 
 function setUpConfirm(form: HTMLFormElement): void {
