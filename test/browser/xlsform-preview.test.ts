@@ -5,6 +5,7 @@
 // test/artifacts/ (git-ignored).
 //   npx tap --disable-coverage test/browser/xlsform-preview.test.ts
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import t from 'tap';
@@ -163,4 +164,29 @@ t.test(`upload an XLSForm file, preview it, publish it and answer it through a l
   const stored = (await app.inject({ url: '/api/v1/surveys/xlsform-logik/responses', headers })).json().responses;
   t.equal(stored.length, 1, 'one response stored, the test answers of the preview not among them');
   t.match(stored[0].data, { lg_land: 'de', lg_region: 'sued', lg_tarif: 'ja', lg_tarifart: 'haus', lg_mass: ['coaching'], lg_teilnehmende: 12, lg_zufrieden: 'ja' });
+});
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+t.test('the preview page, findings included, has no WCAG 2.1 A/AA violations', async (t) => {
+  // axe is injected as a script; the page's own CSP would refuse that, so it is bypassed here only.
+  const ctx = await browser.newContext({ locale: 'de-DE', bypassCSP: true });
+  t.teardown(() => ctx.close());
+  const page = await ctx.newPage();
+  await page.goto(`${base}/admin/login`);
+  await page.getByLabel('Token').fill(token);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('heading', { name: 'Umfragen' }).waitFor();
+  await page.getByLabel('XLSForm-Datei').setInputFiles({ name: 'logik.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await spreadsheet() });
+  await page.getByLabel('Kürzel').last().fill('logik-axe');
+  await page.getByRole('button', { name: 'Vorschau zeigen' }).click();
+  await page.locator('.sd-question').first().waitFor();
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[]; passes: unknown[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return { passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })) };
+  });
+  t.ok(result.passes >= 10, `axe checked the page (${result.passes} rules passed)`);
+  t.same(result.violations, [], JSON.stringify(result.violations, null, 1));
 });
