@@ -1,10 +1,11 @@
 // The partner panel in the workspace, end to end in Debian's Chromium: import a list (refused
-// while a line is bad, then "nur gültige Zeilen importieren"), add, edit and remove a person,
+// while a line is bad, then "nur gültige Zeilen importieren"; then an XLSX file), add, edit and remove a person,
 // send the invitations from the page to a real SMTP server in this process (smtp-server) through
 // the server's own mail job, open one received mail's personal link in a second browser, answer,
 // and see the response rate rise on the panel page.
 //   npx tap test/browser/panel.test.ts
 import { mkdirSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import t from 'tap';
 import { buildWeb } from '../../web/build.ts';
@@ -76,6 +77,17 @@ t.test(`import a list, send the invitations, answer through a mail's link, see t
   await admin.getByText('3 Teilnehmende importiert, 0 standen schon auf der Liste, 1 Zeile(n) übersprungen.').waitFor();
   t.equal(await admin.locator('tr[data-email]').count(), 3);
 
+  // An XLSX file chosen in the file field: one more person, one already on the list.
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Liste');
+  ws.addRow(['E-Mail', 'Name', 'Zielgruppe', 'Sprache']);
+  ws.addRow(['fritz@example.org', 'Fritz Fink', 'Intermediäre', 'de']);
+  ws.addRow(['ANNA@example.org', 'Anna Acker', 'KMU', 'de']);
+  await admin.getByLabel('Datei (CSV oder XLSX)').setInputFiles({ name: 'partner.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from(await wb.xlsx.writeBuffer()) });
+  await admin.getByRole('button', { name: 'Importieren' }).click();
+  await admin.getByText('1 Teilnehmende importiert, 1 standen schon auf der Liste, 0 Zeile(n) übersprungen.').waitFor();
+  t.match(await admin.locator('tr[data-email="fritz@example.org"]').textContent(), /Fritz Fink.*intermediary/);
+
   // Add a person, edit them, remove them.
   const add = admin.locator('form').filter({ has: admin.getByRole('button', { name: 'Hinzufügen' }) });
   await add.getByLabel('E-Mail').fill('emil@example.org');
@@ -102,11 +114,11 @@ t.test(`import a list, send the invitations, answer through a mail's link, see t
   await admin.getByRole('button', { name: 'Senden bzw. planen' }).click();
   await admin.getByText(/Die Runde ist geplant/).waitFor();
   const deadline = Date.now() + 120_000;
-  while (mail.received.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  t.same(mail.received.map((m) => m.to).sort(), ['anna@example.org', 'bert@example.org', 'carla@example.org'], 'one invitation each');
+  while (mail.received.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  t.same(mail.received.map((m) => m.to).sort(), ['anna@example.org', 'bert@example.org', 'carla@example.org', 'fritz@example.org'], 'one invitation each');
   await admin.reload();
   await admin.locator('tr[data-round]').filter({ hasText: 'gesendet' }).waitFor();
-  t.match(await admin.locator('tr[data-round]').first().textContent(), /Einladungen.*gesendet.*3 gesendet, 0 fehlgeschlagen, 0 ungewiss/);
+  t.match(await admin.locator('tr[data-round]').first().textContent(), /Einladungen.*gesendet.*4 gesendet, 0 fehlgeschlagen, 0 ungewiss/);
   const before = await rate();
   t.equal(before?.trim(), '0 %', 'no answer yet');
   t.match(await admin.locator('tr[data-email="anna@example.org"]').textContent(), /sent/);

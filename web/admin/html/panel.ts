@@ -138,6 +138,9 @@ function rateTable(rows: Rates['byLabel'], w: (typeof W)['de' | 'en'], lang: 'de
 }
 
 type Words = (typeof W)['de' | 'en'];
+
+/** A round's time in the server's time zone, the one the form's time is read in. */
+const serverTime = (d: Date, lang: 'de' | 'en') => d.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
 type Line = { line: number; message: string; en: string };
 
 /** What an import did, or why nothing was imported, with the refused lines. */
@@ -156,7 +159,7 @@ function roundsSection(view: View, d: PanelData, w: Words, base: string): string
     .map((r) => {
       const result = r.result && typeof r.result === 'object' ? w.result(r.result as Record<string, unknown>) : '';
       const cancel = r.state === 'scheduled' ? postForm(view, `${base}/rounds/${r.id}/cancel`, `<button type="submit" class="bf-button bf-button--quiet">${e(w.cancel)}</button>`, { confirm: w.cancelConfirm }) : '';
-      return `<tr data-round="${r.id}"><td>${e(w.kinds[r.kind])}</td><td>${e(r.round ?? '')}</td><td>${e(r.dueAt.toISOString().replace('T', ' ').slice(0, 16))} UTC</td><td>${e(w.states[r.state])}</td><td>${e(result)}</td><td>${cancel}</td></tr>`;
+      return `<tr data-round="${r.id}"><td>${e(w.kinds[r.kind])}</td><td>${e(r.round ?? '')}</td><td>${e(serverTime(r.dueAt, view.lang))}</td><td>${e(w.states[r.state])}</td><td>${e(result)}</td><td>${cancel}</td></tr>`;
     })
     .join('');
   const form = postForm(
