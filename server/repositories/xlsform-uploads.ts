@@ -92,6 +92,7 @@ export async function checkXlsFormUpload(db: Db, bytes: Uint8Array, fileName: st
   const findings = previewFindings({
     rows: converted.rows,
     warnings: converted.warnings,
+    dropped: converted.problems,
     lint: lint.filter((f) => f.severity === 'warning'),
     coverage: lintCoverage(definition, Object.values(loadProfiles())),
     coding,

@@ -110,7 +110,7 @@ const surveysRoutes: FastifyPluginAsyncZod = async (app) => {
         created: r.created,
         sanitized: r.sanitized,
         warnings: r.warnings.map((w) => ({ element: w.element, message: w.message, en: w.en })),
-        notes: u.findings.filter((f) => f.kind !== 'coding').map((f) => ({ element: f.element, where: describeWhere(f.where), message: f.de, en: f.en })),
+        notes: u.findings.filter((f) => f.kind !== 'coding' && f.kind !== 'dropped').map((f) => ({ element: f.element, where: describeWhere(f.where), message: f.de, en: f.en })),
         dropped: u.dropped.map((p) => line(p)),
       });
     },

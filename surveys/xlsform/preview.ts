@@ -1,11 +1,11 @@
-// What the workspace's preview of an uploaded XLSForm file shows beside each question: the
-// converter's notes (missing translations, ignored columns), the linter's coverage warnings,
+// What the workspace's preview of an uploaded XLSForm file shows beside each question: what a
+// lenient conversion left out, the converter's notes (missing translations), the linter's coverage warnings,
 // what the HTML cleaner removed and how the coding changed against the newest version. Each
 // finding names its element (so the preview puts it beside the question) and, where the
 // spreadsheet has one, its row. Pure: the server gathers the inputs.
 import type { Problem } from './sheets.ts';
 
-export type FindingKind = 'translation' | 'coverage' | 'coding' | 'cleaned' | 'lint';
+export type FindingKind = 'dropped' | 'translation' | 'coverage' | 'coding' | 'cleaned' | 'lint';
 
 export interface PreviewFinding {
   /** Question, panel or page name; `survey` for the whole form. */
@@ -22,6 +22,8 @@ export interface PreviewInputs {
   rows: Record<string, number>;
   /** ConvertResult.warnings. */
   warnings: Problem[];
+  /** What a lenient conversion left out (ConvertResult.problems when ok). */
+  dropped?: Problem[];
   lint?: { element: string; message: string }[];
   coverage?: { element: string; message: string }[];
   coding?: { element: string; message: string; en: string }[];
@@ -36,10 +38,9 @@ export function previewFindings(input: PreviewInputs): PreviewFinding[] {
     return row ? { sheet: 'survey', row, column: 'name' } : undefined;
   };
   const out: PreviewFinding[] = [];
-  for (const w of input.warnings) {
-    const element = (w.sheet === 'survey' && w.row !== undefined && byRow.get(w.row)) || 'survey';
-    out.push({ element, kind: 'translation', where: { sheet: w.sheet, row: w.row, column: w.column }, de: w.de, en: w.en });
-  }
+  const ofRow = (p: Problem) => (p.sheet === 'survey' && p.row !== undefined && byRow.get(p.row)) || 'survey';
+  for (const p of input.dropped ?? []) out.push({ element: ofRow(p), kind: 'dropped', where: { sheet: p.sheet, row: p.row, column: p.column }, de: `nicht übernommen: ${p.de}`, en: `left out: ${p.en}` });
+  for (const w of input.warnings) out.push({ element: ofRow(w), kind: 'translation', where: { sheet: w.sheet, row: w.row, column: w.column }, de: w.de, en: w.en });
   for (const f of input.lint ?? []) out.push({ element: f.element, kind: 'lint', where: at(f.element), de: f.message, en: f.message });
   // a coverage finding names a question, or a profile's rule ("sme/barriers"): the latter belongs to the survey
   for (const f of input.coverage ?? []) {

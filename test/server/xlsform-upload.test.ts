@@ -202,6 +202,16 @@ t.test(`the workspace: an upload is previewed with its findings, then published 
   t.match(bad.body, /survey, Zeile 6, Spalte relevant/);
   t.match(bad.body, /pulldata/);
   t.equal(await findSurvey(app.db, 'xlsform-kaputt2'), undefined);
+
+  // the same file with "leave out what cannot be converted": a preview, the dropped condition beside its question
+  const lenient = await b.post('/admin/xlsform', { fileName: 'kaputt.csv', file: Buffer.from(csvText('logik').replace('xlsform-logik', 'xlsform-kaputt2').replace("${lg_tarif} = 'ja'", "pulldata('x', ${lg_tarif})")).toString('base64'), slug: '', lenient: '1' });
+  t.equal(lenient.statusCode, 303);
+  const lenientJson = (await b.get(`${lenient.headers.location}/survey.json`)).json();
+  t.match(lenientJson.findings[0], { element: 'lg_tarifart', kind: 'dropped', where: { de: 'survey, Zeile 6, Spalte relevant' }, de: /^nicht übernommen: .*pulldata/ });
+  t.notOk(JSON.stringify(lenientJson.survey).includes('pulldata'), 'the condition is left out');
+  t.match((await b.get(lenient.headers.location as string)).body, /nicht übernommen: /);
+  t.equal((await b.post(`${lenient.headers.location}/discard`, {})).statusCode, 200);
+  t.equal(await findSurvey(app.db, 'xlsform-kaputt2'), undefined, 'discarded: nothing stored');
 });
 
 t.test('the OpenAPI document lists the XLSForm import with its refusal', async (t) => {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: XLSForm references are written ${name}
 // What the preview of an uploaded XLSForm file puts beside which question: every finding is
 // tied to the element it is about and, where the spreadsheet has one, to its row; and the slug
 // a form gets when none is given.
@@ -42,6 +43,14 @@ t.test('coverage, coding and cleaning findings go to their question, profile rul
   );
   t.match(findings[2].de, /^sme\/themen: /, 'a profile rule keeps its name in the sentence');
   t.equal(findings[3].en, 'new answer options');
+});
+
+t.test('what a lenient conversion left out stands beside the question of its row', async (t) => {
+  const text = readFileSync('test/fixtures/xlsform/logik.csv', 'utf8').replace("${lg_tarif} = 'ja'", "pulldata('x', ${lg_tarif})");
+  const r = await readXlsForm(new TextEncoder().encode(text), 'logik.csv', { lenient: true });
+  t.ok(r.ok);
+  const [dropped] = previewFindings({ rows: r.rows, warnings: r.warnings, dropped: r.problems });
+  t.match(dropped, { element: 'lg_tarifart', kind: 'dropped', where: { sheet: 'survey', row: 6, column: 'relevant' }, de: /^nicht übernommen: .*pulldata/, en: /^left out: / });
 });
 
 t.test('the slug of a form without one: form_id, else the file name, in slug letters', async (t) => {

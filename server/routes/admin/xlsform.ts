@@ -29,6 +29,8 @@ const FileFields = {
   ...Csrf,
   fileName: z.string().trim().regex(/\.(xlsx|csv)$/i, 'Datei: bitte eine .xlsx- oder .csv-Datei wählen').max(200),
   file: z.string().min(1, 'Datei: zum Hochladen einer Tabelle wird JavaScript benötigt').max(2_100_000),
+  /** The checkbox: import what can be converted, list the rest in the preview. */
+  lenient: blank(z.literal('1')),
 };
 const IdParams = z.object({ id: z.string().regex(/^[\w-]{10,40}$/) });
 
@@ -60,7 +62,7 @@ const xlsformRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const lang = langOfRequest(request);
       const b = request.body;
-      const checked = await checkXlsFormUpload(app.db, bytesOf(b.file), b.fileName, { slug: b.slug });
+      const checked = await checkXlsFormUpload(app.db, bytesOf(b.file), b.fileName, { slug: b.slug, lenient: b.lenient === '1' });
       if (!checked.ok) return sendHtml(reply, overviewPage(viewOf(app, request, reply), await surveyOverview(app.db), refused(lang, b.fileName, checked, b.slug)), 422);
       return reply.redirect(href(`/admin/previews/${pending.add(owner(request), checked.upload)}`, lang), 303);
     },
@@ -69,7 +71,7 @@ const xlsformRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/surveys/:slug/xlsform', { schema: { hide: true, params: SlugParams, querystring: LangQuery, body: z.object(FileFields) }, preHandler: guard }, async (request, reply) => {
     const lang = langOfRequest(request);
     const survey = await surveyOr404(app, request.params.slug, lang);
-    const checked = await checkXlsFormUpload(app.db, bytesOf(request.body.file), request.body.fileName, { slug: survey.slug });
+    const checked = await checkXlsFormUpload(app.db, bytesOf(request.body.file), request.body.fileName, { slug: survey.slug, lenient: request.body.lenient === '1' });
     if (!checked.ok) return sendHtml(reply, surveyPage(viewOf(app, request, reply), await surveyPageData(app, survey, { upload: refused(lang, request.body.fileName, checked) })), 422);
     return reply.redirect(href(`/admin/previews/${pending.add(owner(request), checked.upload)}`, lang), 303);
   });

@@ -57,6 +57,7 @@ function xlsformForm(view: View, action: string, withSlug: boolean): string {
     `${slug}
 <label for="bf-xls-file">${escapeHtml(t.xlsFile)}</label><input id="bf-xls-file" type="file" accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv" data-base64="bf-xls-data" data-name="bf-xls-name" required>
 <input type="hidden" id="bf-xls-data" name="file"><input type="hidden" id="bf-xls-name" name="fileName">
+<label><input type="checkbox" name="lenient" value="1"> ${escapeHtml(t.xlsLenient)}</label>
 <noscript><p>${escapeHtml(t.xlsNeedsScript)}</p></noscript>
 <button type="submit" class="bf-button">${escapeHtml(t.xlsButton)}</button>`,
     { className: 'bf-form bf-upload bf-upload--xlsform' },
