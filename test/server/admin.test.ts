@@ -9,49 +9,16 @@ import { sessionCookie } from '../../server/plugins/app/session.ts';
 import { sha256 } from '../../server/repositories/links.ts';
 import { revokeToken } from '../../server/repositories/tokens.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
-import { researcherHeaders, seedLink, seedSurvey } from '../helpers/fixtures.ts';
+import { seedLink, seedSurvey } from '../helpers/fixtures.ts';
+import { loggedIn as loggedInApp, tokenOf as tokenOfApp, workspaceClient } from '../helpers/session.ts';
 
 const { app, cleanup } = await buildTestApp();
 t.teardown(cleanup);
 const survey = await seedSurvey(app);
 await seedLink(app, survey.surveyId, { segment: 'sme', label: 'IHK <Aachen>' });
-const tokenOf = async (role: 'researcher' | 'admin' = 'researcher') => (await researcherHeaders(app, role)).authorization.slice('Bearer '.length);
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-let nextIp = 1;
-
-/** A browser stand-in: keeps cookies, reads the CSRF token of the last page, own client address. */
-function browser() {
-  const jar: Record<string, string> = {};
-  const remoteAddress = `10.0.0.${nextIp++}`;
-  let csrf = '';
-  const keep = (res: LightMyRequestResponse) => {
-    for (const c of res.cookies as { name: string; value: string; maxAge?: number }[]) {
-      if (c.value === '' || c.maxAge === 0) delete jar[c.name];
-      else jar[c.name] = c.value;
-    }
-    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
-    if (m) csrf = m[1];
-    return res;
-  };
-  return {
-    jar,
-    get csrf() {
-      return csrf;
-    },
-    get: async (url: string) => keep(await app.inject({ url, cookies: jar, remoteAddress })),
-    post: async (url: string, fields: Record<string, string>, withCsrf = true) =>
-      keep(await app.inject({ method: 'POST', url, headers: FORM, cookies: jar, remoteAddress, payload: new URLSearchParams({ ...(withCsrf ? { _csrf: csrf } : {}), ...fields }).toString() })),
-  };
-}
-
-async function loggedIn(role: 'researcher' | 'admin' = 'researcher') {
-  const b = browser();
-  await b.get('/admin/login');
-  const res = await b.post('/admin/login', { token: await tokenOf(role) });
-  if (res.statusCode !== 303) throw new Error(`login failed: ${res.statusCode}`);
-  await b.get('/admin');
-  return b;
-}
+const tokenOf = (role: 'researcher' | 'admin' = 'researcher') => tokenOfApp(app, role);
+const browser = () => workspaceClient(app);
+const loggedIn = (role: 'researcher' | 'admin' = 'researcher') => loggedInApp(app, role);
 
 t.test(`a page without a session sends the browser to the login page (${dbLabel})`, async (t) => {
   const b = browser();

@@ -9,6 +9,7 @@ import t from 'tap';
 import { personalToken, tokenKey } from '../../server/repositories/participants.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
 import { researcherHeaders, seedSurvey } from '../helpers/fixtures.ts';
+import { loggedIn } from '../helpers/session.ts';
 
 const { app, cleanup } = await buildTestApp({ MIN_GROUP_SIZE: '2' });
 t.teardown(cleanup);
@@ -147,4 +148,36 @@ t.test('add, edit, dedupe, erase per person and purge, each audited without the 
   const actions = new Set(audit.map((a) => a.action));
   for (const a of ['participants.import', 'participants.read', 'participants.add', 'participants.edit', 'participants.erase', 'participants.purge', 'participants.opt_out']) t.ok(actions.has(a), a);
   t.notMatch(JSON.stringify(audit), /@example\.org/, 'no address in the audit log');
+});
+
+t.test('the workspace forms: mistakes answered with a sentence on a page, and without SMTP the mail-merge CSV instead of sending', async (t) => {
+  const b = await loggedIn(app);
+  const page = await b.get('/admin/surveys/panel/panel');
+  t.equal(page.statusCode, 200);
+  t.match(page.body, /Der Server hat kein SMTP_URL und MAIL_FROM/);
+  t.match(page.body, /href="\/api\/v1\/surveys\/panel\/participants\/mail-merge\.csv"/, 'the mail-merge CSV is offered');
+  t.notMatch(page.body, /action="\/admin\/surveys\/panel\/panel\/rounds"/, 'no send form without SMTP');
+  const merge = await b.get('/api/v1/surveys/panel/participants/mail-merge.csv');
+  t.equal(merge.statusCode, 200, 'the session downloads it');
+  const bad = await b.post('/admin/surveys/panel/panel/participants', { email: 'kein-at', segment: 'sme', language: 'de' });
+  t.equal(bad.statusCode, 422);
+  t.match(bad.body, /keine gültige E-Mail-Adresse/);
+  t.notMatch(bad.body, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+  const unknown = await b.post('/admin/surveys/panel/panel/participants', { email: 'ida@example.org', segment: 'marsians', language: 'de' });
+  t.equal(unknown.statusCode, 422);
+  t.match(unknown.body, /„marsians“ ist unbekannt/);
+  t.equal((await b.post('/admin/surveys/panel/panel/participants', { email: 'ida@example.org', segment: 'sme', language: 'en', name: '' })).statusCode, 303);
+  const ida = (await list()).find((p) => p.email === 'ida@example.org');
+  t.same([ida?.language, ida?.segment], ['en', 'sme']);
+  t.equal((await b.post('/admin/surveys/panel/panel/participants', { email: 'IDA@example.org', segment: 'sme' })).statusCode, 409, 'a duplicate is refused');
+  const empty = await b.post('/admin/surveys/panel/panel/import', { csv: '' });
+  t.equal(empty.statusCode, 422);
+  t.match(empty.body, /Wählen Sie eine Datei oder fügen Sie die Liste ein/);
+  const refused = await b.post('/admin/surveys/panel/panel/rounds', { kind: 'invitation' });
+  t.equal(refused.statusCode, 409);
+  t.match(refused.body, /kein SMTP_URL und MAIL_FROM: laden Sie die CSV für den Serienbrief herunter/);
+  const forged = await b.post(`/admin/surveys/panel/panel/participants/${ida?.id}/remove`, { _csrf: 'falsch' }, false);
+  t.equal(forged.statusCode, 403, 'a form without the CSRF token changes nothing');
+  t.equal((await b.post(`/admin/surveys/panel/panel/participants/${ida?.id}/remove`, {})).statusCode, 303);
+  t.notOk((await list()).some((p) => p.email === 'ida@example.org'));
 });
