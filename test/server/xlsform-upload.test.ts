@@ -221,3 +221,19 @@ t.test('the OpenAPI document lists the XLSForm import with its refusal', async (
   t.same(Object.keys(post.responses).sort(), ['200', '201', '400', '401', '403', '422']);
   t.same(Object.keys(post.requestBody.content['application/json'].schema.properties).sort(), ['file', 'fileName', 'lenient', 'slug']);
 });
+
+t.test(`each of the three files previews and publishes in the workspace as the same definition the API imported (${dbLabel})`, async (t) => {
+  const b = await loggedIn();
+  for (const [name, slug] of Object.entries(FIXTURES)) {
+    const bytes = name === 'logik' ? await xlsxOf(csvText(name)) : Buffer.from(csvText(name));
+    const res = await b.post('/admin/xlsform', { fileName: `${name}.${name === 'logik' ? 'xlsx' : 'csv'}`, file: bytes.toString('base64'), slug: `${name}-werkstatt` });
+    t.equal(res.statusCode, 303, `${name}: ${res.body.slice(0, 200)}`);
+    const preview = await b.get(res.headers.location as string);
+    t.equal(preview.statusCode, 200);
+    t.match(preview.body, /„Veröffentlichen“ legt Version 1 an/, `${name}: previewed`);
+    const published = await b.post(`${res.headers.location}/publish`, {});
+    t.match(published.headers.location, new RegExp(`^/admin/surveys/${name}-werkstatt\\?v=1&same=0`), `${name}: published`);
+    const hash = async (s: string) => (await app.inject({ url: `/api/v1/surveys/${s}`, headers })).json().versions[0].contentHash;
+    t.equal(await hash(`${name}-werkstatt`), await hash(slug), `${name}: the same definition as through the API`);
+  }
+});
