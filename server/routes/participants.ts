@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { renderMessagePage } from '../../web/pages/respondent.ts';
-import { exportCsv, readList } from '../commands/participants.ts';
 import { mergeCsv } from '../commands/invite.ts';
+import { exportCsv, readList } from '../commands/participants.ts';
 import { httpError } from '../errors.ts';
 import { cancelRound, listRounds, RoundRefused, scheduleRound } from '../mail/rounds.ts';
 import { dueParticipants, personalUrls } from '../mail/send.ts';
@@ -24,7 +24,7 @@ import {
   updateParticipant,
 } from '../repositories/participants.ts';
 import { SLUG_PATTERN } from '../repositories/surveys.ts';
-import { surveyOr404 } from './common.ts';
+import { RowId, surveyOr404 } from './common.ts';
 
 const Message = z.object({ message: z.string() });
 const SlugParams = z.object({ slug: z.string().regex(SLUG_PATTERN) });
@@ -276,7 +276,7 @@ const participantsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/api/v1/surveys/:slug/mail-rounds/:id',
-    { ...researcher, schema: { tags: ['panel'], summary: 'Eine geplante Mail-Runde absagen (eine laufende oder gesendete nicht)', params: SlugParams.extend({ id: z.coerce.number().int().positive() }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message, 409: Message } } },
+    { ...researcher, schema: { tags: ['panel'], summary: 'Eine geplante Mail-Runde absagen (eine laufende oder gesendete nicht)', params: SlugParams.extend({ id: RowId }), response: { 204: z.null(), 401: Message, 403: Message, 404: Message, 409: Message } } },
     async (request, reply) => {
       const survey = await surveyOr404(app.db, request.params.slug);
       await cancelFor(app, survey.id, request.params.id, actor(request));

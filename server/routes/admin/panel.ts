@@ -10,13 +10,14 @@ import { httpError } from '../../errors.ts';
 import { listRounds } from '../../mail/rounds.ts';
 import { responseRates } from '../../repositories/panel-rates.ts';
 import { knownSegments, listParticipants } from '../../repositories/participants.ts';
-import { addOne, cancelFor, importListFile, Input, removeOne, RoundInput, scheduleFor, updateOne } from '../participants.ts';
+import { RowId } from '../common.ts';
+import { addOne, cancelFor, Input, importListFile, RoundInput, removeOne, scheduleFor, updateOne } from '../participants.ts';
 import { actorOf, blank, LangQuery, langOfRequest, requireSession, SlugParams, sendHtml, viewOf } from './common.ts';
 import { surveyOr404 } from './survey.ts';
 
 const Csrf = { _csrf: z.string().optional() };
 const IdParams = SlugParams.extend({ id: z.uuid() });
-const RoundParams = SlugParams.extend({ id: z.coerce.number().int().positive() });
+const RoundParams = SlugParams.extend({ id: RowId });
 const PersonForm = z.object({
   ...Csrf,
   email: z.string().trim(),
