@@ -51,12 +51,26 @@ export async function insertResponse(db: Db, r: NewResponse): Promise<{ created:
 export async function insertThroughLink(db: Db, token: string, r: Omit<NewResponse, 'link' | 'surveyId'>): Promise<{ linkOpen: boolean; created: boolean; linkId?: number; resumeKey?: string }> {
   let statement = throughLink.get(r.complete);
   if (!statement) {
-    statement = prepare(throughLinkSql(r.complete));
+    statement = prepare(throughLinkSql(r.complete), `befund_insert_through_link_${statusOf(r)}`);
     throughLink.set(r.complete, statement);
   }
   const resumeKey = randomToken();
   const values: Record<Slot, unknown> = { token, id: r.id, versionId: r.versionId, status: statusOf(r), locale: r.locale, data: JSON.stringify(r.data), resumeKeyHash: sha256(resumeKey) };
-  return runInsert(db, sql(statement.strings, ...statement.slots.map((name) => values[name])), resumeKey);
+  const params = statement.slots.map((name) => values[name]);
+  const pool = postgresPool(db);
+  if (!pool) return runInsert(db, sql(statement.strings, ...params), resumeKey);
+  const { rows } = await pool.query<InsertRow>({ name: statement.name, text: statement.text, values: params });
+  return insertOutcome(rows, resumeKey);
+}
+
+/**
+ * The node-postgres pool behind `db`, or undefined on PGlite. On PostgreSQL the insert runs as a
+ * named prepared statement, so each connection plans it once: planning this statement took
+ * 1.3 ms of the database's CPU per answer, more than running it (EXPLAIN ANALYZE, PostgreSQL 15).
+ */
+function postgresPool(db: Db): { query<R>(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }> } | undefined {
+  const client = (db as unknown as { $client?: { totalCount?: unknown; query?: unknown } }).$client;
+  return client && typeof client.query === 'function' && typeof client.totalCount === 'number' ? (client as never) : undefined;
 }
 
 const statusOf = (r: { complete: boolean }) => (r.complete ? 'complete' : 'partial');
@@ -86,11 +100,14 @@ function throughLinkSql(complete: boolean): SQL {
 interface Prepared {
   strings: TemplateStringsArray;
   slots: Slot[];
+  /** The statement with $1 … $n, and its name as a prepared statement on PostgreSQL. */
+  text: string;
+  name: string;
 }
 const throughLink = new Map<boolean, Prepared>();
 const dialect = new PgDialect({ casing: 'snake_case' });
 
-function prepare(statement: SQL): Prepared {
+function prepare(statement: SQL, name: string): Prepared {
   const query = dialect.sqlToQuery(statement);
   const parts = query.sql.split(/\$(\d+)/);
   const strings: string[] = [];
@@ -103,7 +120,7 @@ function prepare(statement: SQL): Prepared {
       slots.push(value.slice(SLOT_MARK.length) as Slot);
     }
   });
-  return { strings: Object.assign(strings, { raw: strings }) as unknown as TemplateStringsArray, slots };
+  return { strings: Object.assign(strings, { raw: strings }) as unknown as TemplateStringsArray, slots, text: query.sql, name };
 }
 
 /** The one INSERT of a response, from `source` (one row: the link's id, survey_id, segment, label, or none). */
@@ -127,11 +144,14 @@ function insertSql(source: SQL, complete: boolean, v: { id: unknown; versionId: 
     select (select count(*) from source)::int as open, (select count(*) from inserted)::int as created, (select id from source limit 1) as link_id`;
 }
 
+type InsertRow = { open: number; created: number; link_id: number | null };
+
 async function runInsert(db: Db, statement: SQL, resumeKey: string): Promise<{ linkOpen: boolean; created: boolean; linkId?: number; resumeKey?: string }> {
-  const result = (await db.execute(statement)) as unknown as {
-    rows: { open: number; created: number; link_id: number | null }[];
-  };
-  const [row] = result.rows;
+  const result = (await db.execute(statement)) as unknown as { rows: InsertRow[] };
+  return insertOutcome(result.rows, resumeKey);
+}
+
+function insertOutcome([row]: InsertRow[], resumeKey: string): { linkOpen: boolean; created: boolean; linkId?: number; resumeKey?: string } {
   const created = Number(row.created) > 0;
   return { linkOpen: Number(row.open) > 0, created, linkId: row.link_id === null ? undefined : Number(row.link_id), resumeKey: created ? resumeKey : undefined };
 }
