@@ -2,7 +2,6 @@
 // appended step by step), then time in a fresh child process (bench/analysis-probe.ts) the
 // three audience reports in-process and over the report route, against the baseline of one SQL
 // jsonb_each group-by over the same table; and the `befund analyze` command as a whole process.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { createLink } from '../server/repositories/links.ts';
 import { importSurvey } from '../server/repositories/surveys.ts';
 import { appendResponses, createPoolTables, demoPool, type LoadPlan, type Sql, verifyLoad, writeCounts } from './lib/bulk.ts';
 import { forkChild } from './lib/child.ts';
+import { timeCommand } from './lib/command.ts';
 import { analysisGoals, type ExportRun, printAnalysis, type SizeResult } from './lib/analysis-report.ts';
 import type { BenchResult } from './lib/report.ts';
 import { createTarget, type Kind, type Target } from './lib/target.ts';
@@ -73,25 +73,6 @@ async function openLoader(target: Target, poolSize: number, existing?: LoadPlan)
   };
   await createPoolTables(sqlClient, plan);
   return { sql: sqlClient, plan, close };
-}
-
-/** A `befund` command as its own process: wall time, peak RSS (from /usr/bin/time) and its stdout. */
-function timeCommand(env: Record<string, string>, command: string[]): Promise<{ wallMs: number; peakRssMiB: number; stdout: string }> {
-  const args = ['-f', 'BENCH_TIME %e %M', process.execPath, path.join(ROOT, 'bin', 'befund.js'), ...command];
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', args, { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const m = stderr.match(/BENCH_TIME ([\d.]+) (\d+)/);
-      if (code !== 0 || !m) return reject(new Error(`bench: befund ${command[0]} failed (${code}): ${stderr.slice(-500)}`));
-      resolve({ wallMs: Number(m[1]) * 1000, peakRssMiB: Math.round(Number(m[2]) / 1024), stdout });
-    });
-  });
 }
 
 /** `befund analyze --audience all` as its own process. */

@@ -1,4 +1,4 @@
-// `npm run bench [-- --only ingest|analysis|page|embedded|webhooks|attack|startup|demo] [--quick] [--profile]`
+// `npm run bench [-- --only ingest|analysis|page|embedded|webhooks|attack|startup|demo|panel] [--quick] [--profile] [--rows N (panel)]`
 // Runs the benchmarks one after another, prints each table and the goals with their margins, and
 // writes JSON to bench/results/ (git-ignored). Never part of `npm test`.
 //
@@ -11,16 +11,17 @@ import { runAttackBench } from './attack.ts';
 import { runDemoBench } from './demo.ts';
 import { runIngest } from './ingest.ts';
 import { runPage } from './page.ts';
+import { runPanelBench } from './panel.ts';
 import { runStartup } from './startup.ts';
 import { runWebhooks } from './webhooks.ts';
 import { type BenchResult, goalTable, machine, writeResult } from './lib/report.ts';
 import { postgresVersion, serverUrl } from './lib/target.ts';
 
-const NAMES = ['ingest', 'analysis', 'page', 'embedded', 'webhooks', 'attack', 'startup', 'demo'] as const;
+const NAMES = ['ingest', 'analysis', 'page', 'embedded', 'webhooks', 'attack', 'startup', 'demo', 'panel'] as const;
 type Name = (typeof NAMES)[number];
 
 const { values } = parseArgs({
-  options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false } },
+  options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false }, rows: { type: 'string' } },
   strict: true,
 });
 const only = (values.only ?? NAMES.join(',')).split(',').map((s) => s.trim()) as Name[];
@@ -49,6 +50,7 @@ const steps: Record<Name, () => Promise<BenchResult[]>> = {
   attack: async () => [await runAttackBench({ quick })],
   startup: async () => [await runStartup({ quick })],
   demo: async () => [await runDemoBench({ quick })],
+  panel: async () => [await runPanelBench({ quick, n: values.rows ? Number(values.rows) : undefined })],
 };
 
 const results: BenchResult[] = [];
