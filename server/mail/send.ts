@@ -113,16 +113,38 @@ function dueCondition(o: SendOptions) {
     and not exists (select 1 from participation pa where pa.participant_id = p.id)`;
 }
 
-/** Claims one due participant (committed before any SMTP), or reports how long until one is due. */
-async function claim(db: Db, o: SendOptions): Promise<{ row?: Participant; waitMs?: number }> {
+const ready = sql`(p.mail_not_before is null or p.mail_not_before <= now())`;
+
+/** Ids due now, in claim order: read once per run, so that each claim finds its row by primary key. */
+async function dueNow(db: Db, o: SendOptions): Promise<string[]> {
+  const result = (await db.execute(sql`select p.id from participants p where ${dueCondition(o)} and ${ready} order by p.id`)) as unknown as { rows: { id: string }[] };
+  return result.rows.map((r) => r.id).reverse();
+}
+
+/**
+ * Claims one due participant (committed before any SMTP), or reports how long until one is due.
+ * `queue` (from dueNow) is tried first, by primary key; a row another sender took or that
+ * stopped being due meanwhile is passed over. Only then is the list searched, which reads all of
+ * the survey's participants (no index by mail state): once per mail, that held 50,000
+ * invitations to a few dozen a second.
+ */
+async function claim(db: Db, o: SendOptions, queue: string[]): Promise<{ row?: Participant; waitMs?: number }> {
   const due = dueCondition(o);
   const mark = o.kind === 'invitation' ? sql`invitation = 'sending'` : sql`reminder_sending = true`;
-  const result = (await db.execute(sql`
-    update participants set ${mark}
-    where id = (select p.id from participants p where ${due} and (p.mail_not_before is null or p.mail_not_before <= now()) order by p.id limit 1 for update skip locked)
-    returning id, email, name, language, mail_attempts`)) as unknown as { rows: { id: string; email: string; name: string | null; language: 'de' | 'en'; mail_attempts: number }[] };
-  const [r] = result.rows;
-  if (r) return { row: { id: r.id, email: r.email, name: r.name, language: r.language, mailAttempts: Number(r.mail_attempts) } as Participant };
+  const take = async (next: ReturnType<typeof sql>) => {
+    const result = (await db.execute(sql`
+      update participants set ${mark}
+      where id = (${next} for update skip locked)
+      returning id, email, name, language, mail_attempts`)) as unknown as { rows: { id: string; email: string; name: string | null; language: 'de' | 'en'; mail_attempts: number }[] };
+    const [r] = result.rows;
+    return r && ({ id: r.id, email: r.email, name: r.name, language: r.language, mailAttempts: Number(r.mail_attempts) } as Participant);
+  };
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    const row = await take(sql`select p.id from participants p where p.id = ${id} and ${due} and ${ready}`);
+    if (row) return { row };
+  }
+  const row = await take(sql`select p.id from participants p where ${due} and ${ready} order by p.id limit 1`);
+  if (row) return { row };
   const later = (await db.execute(sql`select extract(epoch from (min(p.mail_not_before) - now())) * 1000 as ms from participants p where ${due}`)) as unknown as { rows: { ms: string | number | null }[] };
   const ms = later.rows[0]?.ms;
   return ms === null || ms === undefined ? {} : { waitMs: Math.max(0, Number(ms)) };
@@ -138,8 +160,9 @@ export async function sendDue(db: Db, o: SendOptions): Promise<SendResult> {
   const backoff = o.backoffMs ?? ((n: number) => Math.min(3_600_000, 30_000 * 2 ** (n - 1)));
   const invitation = o.kind === 'invitation';
   let nextAt = 0;
+  const queue = await dueNow(db, o);
   while (!o.stop?.()) {
-    const { row, waitMs } = await claim(db, o);
+    const { row, waitMs } = await claim(db, o, queue);
     if (!row) {
       if (waitMs === undefined) break;
       // Waiting out a backoff: in slices, so a stopping server is not held up by it.
