@@ -41,12 +41,20 @@ export async function importParticipants(db: Db, surveyId: number, rows: Partici
   const key = await tokenKey(db);
   let added = 0;
   for (let i = 0; i < rows.length; i += 1000) {
-    const batch = rows.slice(i, i + 1000).map((r) => {
-      const id = randomUUID();
-      return { id, surveyId, email: r.email, name: r.name, organisation: r.organisation, segment: r.segment, label: r.label, language: r.language, tokenHash: sha256(personalToken(key, id)) };
-    });
-    const inserted = await db.insert(participants).values(batch).onConflictDoNothing().returning({ id: participants.id });
-    added += inserted.length;
+    const batch = rows.slice(i, i + 1000);
+    const ids = batch.map(() => randomUUID());
+    // One array per column (unnest): building a 1,000-row VALUES list through the query builder
+    // took most of the CPU of a 50,000-row import.
+    const column = <T>(f: (r: ParticipantRow, j: number) => T) => sql.param(batch.map(f));
+    const result = (await db.execute(sql`
+      insert into participants (id, survey_id, email, name, organisation, segment, label, language, token_hash)
+      select id, ${surveyId}::int, email, name, organisation, segment, label, language, token_hash
+      from unnest(${column((_, j) => ids[j])}::uuid[], ${column((r) => r.email)}::text[], ${column((r) => r.name)}::text[], ${column((r) => r.organisation)}::text[],
+        ${column((r) => r.segment)}::text[], ${column((r) => r.label)}::text[], ${column((r) => r.language)}::text[], ${column((_, j) => sha256(personalToken(key, ids[j])))}::text[])
+        as t(id, email, name, organisation, segment, label, language, token_hash)
+      on conflict do nothing
+      returning id`)) as unknown as { rows: unknown[] };
+    added += result.rows.length;
     onProgress?.(batch.length);
   }
   await audit(db, actor, 'participants.import', `survey:${surveyId}`, { rows: rows.length, added, existing: rows.length - added });
