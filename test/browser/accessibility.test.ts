@@ -2,7 +2,7 @@
 // survey's first page, its second page, and the phone-sized viewport.
 import { createRequire } from 'node:module';
 import t from 'tap';
-import { launchChromium } from '../helpers/browser.ts';
+import { serveForBrowser } from '../helpers/browser.ts';
 import { buildWeb } from '../../web/build.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { seedLink, seedSurvey } from '../helpers/fixtures.ts';
@@ -15,13 +15,7 @@ await buildWeb({ minify: true });
 const { app, cleanup } = await buildTestApp();
 const survey = await seedSurvey(app, 'om-partner-befragung', demo);
 const link = await seedLink(app, survey.surveyId, { segment: 'sme' });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-const browser = await launchChromium();
-t.teardown(async () => {
-  await browser.close();
-  await cleanup();
-});
+const { base, browser } = await serveForBrowser(t, app, cleanup);
 
 interface AxeViolation {
   id: string;

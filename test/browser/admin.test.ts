@@ -5,9 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import t from 'tap';
-import { launchChromium } from '../helpers/browser.ts';
 import { buildWeb } from '../../web/build.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
+import { openStrict, serveForBrowser, type TapTest } from '../helpers/browser.ts';
 import { researcherHeaders, seedSurvey } from '../helpers/fixtures.ts';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
@@ -17,32 +17,9 @@ await buildWeb({ minify: true });
 const { app, cleanup } = await buildTestApp();
 await seedSurvey(app);
 const token = (await researcherHeaders(app)).authorization.slice('Bearer '.length);
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const { base, browser } = await serveForBrowser(t, app, cleanup);
 
-const browser: Browser = await launchChromium();
-t.teardown(async () => {
-  await browser.close();
-  await cleanup();
-});
-
-interface TapTest {
-  fail(message: string): unknown;
-  teardown(fn: () => unknown): unknown;
-}
-
-/** A fresh browser profile that fails the test on script errors or CSP violations. */
-async function open(t: TapTest, opts: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'de-DE', ...opts });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => t.fail(`script error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) t.fail(`CSP: ${m.text()}`);
-  });
-  t.teardown(() => ctx.close());
-  return page;
-}
+const open = async (t: TapTest, opts: Parameters<Browser['newContext']>[0] = {}): Promise<Page> => (await openStrict(t, browser, opts)).page;
 
 const choice = (page: Page, text: string) =>
   page.locator('label').filter({ hasText: new RegExp(`^${text}$`) }).first();

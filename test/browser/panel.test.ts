@@ -6,11 +6,11 @@
 //   npx tap test/browser/panel.test.ts
 import { mkdirSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import t from 'tap';
 import { buildWeb } from '../../web/build.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { openStrict, serveForBrowser, type TapTest } from '../helpers/browser.ts';
 import { researcherHeaders, seedSurvey } from '../helpers/fixtures.ts';
 import { smtp } from '../helpers/smtp.ts';
 
@@ -22,33 +22,15 @@ const mail = await smtp();
 const { app, cleanup } = await buildTestApp({ SMTP_URL: `smtp://127.0.0.1:${mail.port}`, MAIL_FROM: 'Studienteam <studie@example.org>', PUBLIC_URL: 'https://befund.example.org', MIN_GROUP_SIZE: '2' });
 await seedSurvey(app);
 const token = (await researcherHeaders(app)).authorization.slice('Bearer '.length);
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-
-const browser: Browser = await launchChromium();
-t.teardown(async () => {
-  await browser.close();
+const { base, browser } = await serveForBrowser(t, app, async () => {
   await cleanup();
   await mail.close();
 });
 
-interface TapTest {
-  fail(message: string): unknown;
-  teardown(fn: () => unknown): unknown;
-}
-
-/** A fresh browser profile that fails the test on script errors or CSP violations. */
 async function open(t: TapTest): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'de-DE' });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => t.fail(`script error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) t.fail(`CSP: ${m.text()}`);
-  });
+  const { page } = await openStrict(t, browser);
   // "Entfernen" asks first (form[data-confirm]): the researcher agrees.
   page.on('dialog', (d) => void d.accept());
-  t.teardown(() => ctx.close());
   return page;
 }
 

@@ -15,13 +15,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import t from 'tap';
 import { createShare } from '../../server/repositories/shares.ts';
 import { seededRandom } from '../../surveys/synthetic.ts';
 import { buildWeb } from '../../web/build.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { serveForBrowser } from '../helpers/browser.ts';
 import { seedFixtureStudy } from '../helpers/fixtures.ts';
 
 const OUTPUT = new URL('./output/', import.meta.url).pathname;
@@ -45,13 +45,8 @@ for (const fixture of FIXTURES) {
   shares[fixture] = {};
   for (const audience of AUDIENCES) shares[fixture][audience] = (await createShare(app.db, { surveyId, audience }, 'test')).key;
 }
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-const browser: Browser = await launchChromium();
 const work = mkdtempSync(path.join(tmpdir(), 'befund-handover-'));
-t.teardown(async () => {
-  await browser.close();
+const { base, browser } = await serveForBrowser(t, app, async () => {
   await cleanup();
   rmSync(work, { recursive: true, force: true });
 });

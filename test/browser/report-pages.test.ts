@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import t from 'tap';
-import { launchChromium } from '../helpers/browser.ts';
+import { serveForBrowser } from '../helpers/browser.ts';
 import { formatNumber } from '../../analysis/format.ts';
 import { COMPLEMENTARY_NOTICE, noticeFor } from '../../analysis/suppress.ts';
 import { links } from '../../server/db/schema.ts';
@@ -53,15 +53,7 @@ for (let i = 0, texts = 0; i < 200; i++) {
 // A shared report lists only the open texts a researcher approved: approve every payload.
 const listed = (await app.inject({ url: `/api/v1/surveys/${SLUG}/open-texts?limit=1000`, headers })).json() as { texts: { id: number; text: string }[] };
 for (const x of listed.texts.filter((x) => x.text === XSS)) await app.inject({ method: 'PUT', url: `/api/v1/surveys/${SLUG}/open-texts/${x.id}`, headers, payload: { approved: true } });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-
-const browser: Browser = await launchChromium();
-t.teardown(async () => {
-  await browser.close();
-  await cleanup();
-});
+const { base, browser } = await serveForBrowser(t, app, cleanup);
 
 interface Option {
   value: string;

@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core';
 import t, { type Test } from 'tap';
 import { buildWeb } from '../../web/build.ts';
 import { buildTestApp } from '../helpers/app.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { serveForBrowser } from '../helpers/browser.ts';
 import { seedLink, seedSurvey } from '../helpers/fixtures.ts';
 import { layoutSurvey } from '../surveys/generate/definitions.ts';
 
@@ -129,13 +129,7 @@ for (const c of [...CASES, ...generated]) {
   const s = await seedSurvey(app, c.slug, c.definition);
   tokens.set(c.slug, (await seedLink(app, s.surveyId, { segment: 'sme' })).token);
 }
-await app.listen({ port: 0, host: '127.0.0.1' });
-const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-const browser = await launchChromium();
-t.teardown(async () => {
-  await browser.close();
-  await cleanup();
-});
+const { base, browser } = await serveForBrowser(t, app, cleanup);
 
 /** Smallest rating button seen, and the matrices drawn as lists, per width (for the record). */
 const ratingButtons = new Map<number, number>();

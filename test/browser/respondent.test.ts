@@ -3,12 +3,12 @@
 //   npx tap test/browser/respondent.test.ts
 import { mkdirSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import t from 'tap';
-import { launchChromium } from '../helpers/browser.ts';
 import { responses } from '../../server/db/schema.ts';
 import { buildWeb } from '../../web/build.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
+import { openStrict, serveForBrowser, type TapTest } from '../helpers/browser.ts';
 import { seedLink, seedSurvey } from '../helpers/fixtures.ts';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
@@ -19,33 +19,9 @@ const { app, cleanup } = await buildTestApp();
 const survey = await seedSurvey(app);
 const link = await seedLink(app, survey.surveyId, { segment: 'sme', label: 'IHK Aachen' });
 const closedLink = await seedLink(app, survey.surveyId, { closesAt: new Date(Date.now() - 60_000) });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const { base, browser } = await serveForBrowser(t, app, cleanup);
 
-const browser: Browser = await launchChromium();
-t.teardown(async () => {
-  await browser.close();
-  await cleanup();
-});
-
-/** The part of a tap test that open() uses. */
-interface TapTest {
-  fail(message: string): unknown;
-  teardown(fn: () => unknown): unknown;
-}
-
-/** A fresh browser profile (own localStorage) that fails the test on script errors or CSP violations. */
-async function open(t: TapTest, opts: Parameters<Browser['newContext']>[0] = {}): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ locale: 'de-DE', ...opts });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => t.fail(`script error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) t.fail(`CSP: ${m.text()}`);
-  });
-  t.teardown(() => ctx.close());
-  return { ctx, page };
-}
+const open = (t: TapTest, opts: Parameters<Browser['newContext']>[0] = {}) => openStrict(t, browser, opts);
 
 const stored = async (id: string) => (await app.db.select().from(responses).where(eq(responses.id, id)))[0];
 

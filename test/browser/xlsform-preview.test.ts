@@ -7,12 +7,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import t from 'tap';
-import { buildWeb } from '../../web/build.ts';
 import { readCsv } from '../../surveys/xlsform/sheets.ts';
+import { buildWeb } from '../../web/build.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { openStrict, serveForBrowser, type TapTest } from '../helpers/browser.ts';
 import { researcherHeaders } from '../helpers/fixtures.ts';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
@@ -22,15 +22,7 @@ await buildWeb({ minify: true });
 const { app, cleanup } = await buildTestApp();
 const headers = await researcherHeaders(app);
 const token = headers.authorization.slice('Bearer '.length);
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-
-const browser: Browser = await launchChromium();
-t.teardown(async () => {
-  await browser.close();
-  await cleanup();
-});
+const { base, browser } = await serveForBrowser(t, app, cleanup);
 
 /** test/fixtures/xlsform/logik.csv as an .xlsx workbook, the English label of `lg_warum_nicht` left out. */
 async function spreadsheet(): Promise<Buffer> {
@@ -49,22 +41,7 @@ async function spreadsheet(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-interface TapTest {
-  fail(message: string): unknown;
-  teardown(fn: () => unknown): unknown;
-}
-
-/** A fresh browser profile that fails the test on script errors or CSP violations. */
-async function open(t: TapTest): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'de-DE' });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => t.fail(`script error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) t.fail(`CSP: ${m.text()}`);
-  });
-  t.teardown(() => ctx.close());
-  return page;
-}
+const open = async (t: TapTest): Promise<Page> => (await openStrict(t, browser)).page;
 
 const choice = (page: Page, text: string) => page.locator('label').filter({ hasText: new RegExp(`^${text}$`) }).first();
 const question = (page: Page, name: string) => page.locator(`[data-name="${name}"]`);

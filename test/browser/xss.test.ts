@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import t from 'tap';
 import { loadProfile } from '../../analysis/profiles/index.ts';
 import { buildWeb } from '../../web/build.ts';
@@ -23,7 +23,7 @@ import { createLink } from '../../server/repositories/links.ts';
 import { createShare } from '../../server/repositories/shares.ts';
 import { importSurvey } from '../../server/repositories/surveys.ts';
 import { createToken } from '../../server/repositories/tokens.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { serveForBrowser } from '../helpers/browser.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
 
 const RAN = '69343957';
@@ -116,12 +116,7 @@ for (const x of openTexts.texts) await app.inject({ method: 'PUT', url: `/api/v1
 const ownProfile = await app.inject({ method: 'PUT', url: '/api/v1/surveys/xss/profiles', headers: bearer, payload: { profiles: [{ ...loadProfile('sme'), shared: { filters: ['segment', 'label'] } }] } });
 if (ownProfile.statusCode !== 200 || openTexts.texts.length === 0) throw new Error(`setup failed: ${openTexts.texts.length} texts, profile ${ownProfile.statusCode} ${ownProfile.body}`);
 
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-const browser: Browser = await launchChromium();
-t.teardown(async () => {
-  await browser.close();
+const { base, browser } = await serveForBrowser(t, app, async () => {
   await cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
