@@ -6,14 +6,13 @@
 //   npx tap --disable-coverage test/browser/xlsform-preview.test.ts
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import t from 'tap';
-import { readCsv } from '../../surveys/xlsform/sheets.ts';
 import { buildWeb } from '../../web/build.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
 import { openStrict, serveForBrowser, type TapTest } from '../helpers/browser.ts';
 import { researcherHeaders } from '../helpers/fixtures.ts';
+import { xlsxOf } from '../helpers/xlsx.ts';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -25,21 +24,10 @@ const token = headers.authorization.slice('Bearer '.length);
 const { base, browser } = await serveForBrowser(t, app, cleanup);
 
 /** test/fixtures/xlsform/logik.csv as an .xlsx workbook, the English label of `lg_warum_nicht` left out. */
-async function spreadsheet(): Promise<Buffer> {
-  const read = readCsv(readFileSync('test/fixtures/xlsform/logik.csv', 'utf8'));
-  if (!read.ok) throw new Error('fixture unreadable');
-  const wb = new ExcelJS.Workbook();
-  for (const s of read.sheets) {
-    const ws = wb.addWorksheet(s.name);
-    ws.addRow(s.columns);
-    for (const r of s.rows) {
-      const cells = { ...r.cells };
-      if (s.name === 'survey' && cells.name === 'lg_warum_nicht') delete cells['label::English (en)'];
-      ws.addRow(s.columns.map((c) => cells[c] ?? null));
-    }
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
+const spreadsheet = (): Promise<Buffer> =>
+  xlsxOf(readFileSync('test/fixtures/xlsform/logik.csv', 'utf8'), (sheet, cells) => {
+    if (sheet === 'survey' && cells.name === 'lg_warum_nicht') delete cells['label::English (en)'];
+  });
 
 const open = async (t: TapTest): Promise<Page> => (await openStrict(t, browser)).page;
 

@@ -4,48 +4,34 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
 import t from 'tap';
 import { freshPostgresDatabase } from '../helpers/app.ts';
 import { runCli } from '../helpers/cli.ts';
-import { readCsv } from '../../surveys/xlsform/sheets.ts';
+import { xlsxOf } from '../helpers/xlsx.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'befund-xlsform-'));
 const pg = process.env.DATABASE_URL ? await freshPostgresDatabase(process.env.DATABASE_URL) : undefined;
 t.teardown(async () => pg?.drop());
 const env = { DATA_DIR: dataDir, DATABASE_URL: pg?.url ?? '', PUBLIC_URL: 'https://befund.example.org' };
 const cli = (...args: string[]) => runCli(args, env);
-
-/** The CSV fixture written as .xlsx, with `edit` applied to its sheets' cells first. */
-async function xlsxOf(csvFile: string, out: string, edit: (sheet: string, cells: Record<string, string>) => void = () => {}) {
-  const read = readCsv(fs.readFileSync(csvFile, 'utf8'));
-  if (!read.ok) throw new Error('fixture unreadable');
-  const wb = new ExcelJS.Workbook();
-  for (const s of read.sheets) {
-    const ws = wb.addWorksheet(s.name);
-    ws.addRow(s.columns);
-    for (const r of s.rows) {
-      const cells = { ...r.cells };
-      edit(s.name, cells);
-      ws.addRow(s.columns.map((c) => cells[c] ?? null));
-    }
-  }
-  await wb.xlsx.writeFile(out);
-}
+const fixture = fs.readFileSync('test/fixtures/xlsform/weiterbildung.csv', 'utf8');
 
 t.test('an XLSForm file is imported; the same again changes nothing; a new translation makes version 2', async (t) => {
   const csv = await cli('survey', 'add', 'test/fixtures/xlsform/weiterbildung.csv', '--json');
   t.equal(csv.code, 0, csv.stderr);
   t.match(JSON.parse(csv.stdout), { slug: 'xlsform-weiterbildung', version: 1, created: true });
   const xlsx = path.join(dataDir, 'weiterbildung.xlsx');
-  await xlsxOf('test/fixtures/xlsform/weiterbildung.csv', xlsx);
+  fs.writeFileSync(xlsx, await xlsxOf(fixture));
   const same = await cli('survey', 'add', xlsx);
   t.equal(same.code, 0, same.stderr);
   t.match(same.stdout, /xlsform-weiterbildung: unverändert \(Version 1\)/);
   const translated = path.join(dataDir, 'weiterbildung-neu.xlsx');
-  await xlsxOf('test/fixtures/xlsform/weiterbildung.csv', translated, (sheet, cells) => {
-    if (sheet === 'survey' && cells.name === 'anregungen') cells['label::English (en)'] = 'Any suggestions?';
-  });
+  fs.writeFileSync(
+    translated,
+    await xlsxOf(fixture, (sheet, cells) => {
+      if (sheet === 'survey' && cells.name === 'anregungen') cells['label::English (en)'] = 'Any suggestions?';
+    }),
+  );
   const next = await cli('survey', 'add', translated);
   t.equal(next.code, 0, next.stderr);
   t.match(next.stdout, /xlsform-weiterbildung: Version 2 importiert/);

@@ -11,9 +11,9 @@ import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import t from 'tap';
 import { findSurvey, latestVersion } from '../../server/repositories/surveys.ts';
-import { readCsv } from '../../surveys/xlsform/sheets.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
 import { researcherHeaders } from '../helpers/fixtures.ts';
+import { xlsxOf } from '../helpers/xlsx.ts';
 import { answerGenerator } from '../surveys/random-answers.ts';
 
 const { app, cleanup } = await buildTestApp();
@@ -24,23 +24,6 @@ const AUDIENCES = ['intermediary', 'sme', 'works_council'];
 const PER_SEGMENT = 25;
 
 const csvText = (name: string) => readFileSync(`test/fixtures/xlsform/${name}.csv`, 'utf8');
-
-/** A one-file CSV form as a real .xlsx workbook, with `edit` applied to each row's cells first. */
-async function xlsxOf(text: string, edit: (sheet: string, cells: Record<string, string>) => void = () => {}): Promise<Buffer> {
-  const read = readCsv(text);
-  if (!read.ok) throw new Error('fixture unreadable');
-  const wb = new ExcelJS.Workbook();
-  for (const s of read.sheets) {
-    const ws = wb.addWorksheet(s.name);
-    ws.addRow(s.columns);
-    for (const r of s.rows) {
-      const cells = { ...r.cells };
-      edit(s.name, cells);
-      ws.addRow(s.columns.map((c) => cells[c] ?? null));
-    }
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 const upload = (fileName: string, bytes: Buffer | string, extra: Record<string, unknown> = {}) =>
   app.inject({ method: 'POST', url: '/api/v1/surveys/xlsform', headers, payload: { fileName, file: Buffer.from(bytes).toString('base64'), ...extra } });
