@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import type { LightMyRequestResponse } from 'fastify';
 import t from 'tap';
 import { auditLog } from '../../server/db/schema.ts';
 import { insertResponse } from '../../server/repositories/responses.ts';
@@ -13,6 +12,7 @@ import { createShare } from '../../server/repositories/shares.ts';
 import { seededRandom, syntheticModel, syntheticResponse } from '../../surveys/synthetic.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
 import { researcherHeaders, seedLink, seedSurvey } from '../helpers/fixtures.ts';
+import { loggedIn } from '../helpers/session.ts';
 
 const { app, cleanup } = await buildTestApp();
 t.teardown(cleanup);
@@ -139,32 +139,8 @@ t.test(`a survey's own profile is stored, audited and used by the report API and
   t.not((await report('sme')).title.de, own.title.de, 'an empty list brings the built-in profile back');
 });
 
-/** A browser stand-in: keeps cookies and the CSRF token of the last page. */
-function browser() {
-  const jar: Record<string, string> = {};
-  let csrf = '';
-  const keep = (res: LightMyRequestResponse) => {
-    for (const c of res.cookies as { name: string; value: string; maxAge?: number }[]) {
-      if (c.value === '' || c.maxAge === 0) delete jar[c.name];
-      else jar[c.name] = c.value;
-    }
-    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
-    if (m) csrf = m[1];
-    return res;
-  };
-  const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  return {
-    get: async (url: string) => keep(await app.inject({ url, cookies: jar, remoteAddress: '10.9.0.1' })),
-    post: async (url: string, fields: Record<string, string>) =>
-      keep(await app.inject({ method: 'POST', url, headers: form, cookies: jar, remoteAddress: '10.9.0.1', payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() })),
-  };
-}
-
 t.test(`the workspace page shows the roles, refuses a bad upload with its sentences and stores a good one (${dbLabel})`, async (t) => {
-  const b = browser();
-  await b.get('/admin/login');
-  const login = await b.post('/admin/login', { token: headers.authorization.slice('Bearer '.length) });
-  t.equal(login.statusCode, 303);
+  const b = await loggedIn(app);
   const pageRes = await b.get(`/admin/surveys/${SLUG}/profiles`);
   t.equal(pageRes.statusCode, 200);
   t.match(pageRes.body, /<code>lernhuerden<\/code><\/td><td>checkbox<\/td><td>barrier<\/td>/, 'each question with its role');

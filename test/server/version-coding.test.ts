@@ -7,11 +7,11 @@
 // its own counts, and pools the unchanged and the extended ones; the CSV export gives each
 // coding its own column. Every expected figure is counted from the answers sent.
 import { randomUUID } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
 import t from 'tap';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
 import { parseCsv } from '../helpers/csv.ts';
 import { researcherHeaders, seedLink } from '../helpers/fixtures.ts';
+import { loggedIn } from '../helpers/session.ts';
 import { prng } from '../surveys/random-answers.ts';
 
 const SLUG = 'fassungen';
@@ -101,9 +101,7 @@ t.test(`importing a version with changed codes warns, naming each question (${db
 });
 
 t.test('the workspace shows the warnings of the new version', async (t) => {
-  const b = browser();
-  await b.get('/admin/login');
-  t.equal((await b.post('/admin/login', { token: headers.authorization.slice('Bearer '.length) })).statusCode, 303);
+  const b = await loggedIn(app);
   // the page an upload redirects to (…?v=2&same=0) recomputes the import's warnings
   const page = await b.get(`/admin/surveys/${SLUG}?v=2&same=0`);
   t.equal(page.statusCode, 200);
@@ -119,27 +117,6 @@ t.test('the workspace shows the warnings of the new version', async (t) => {
   const after = await b.get(same.headers.location as string);
   t.notMatch(after.body, /Antwortmöglichkeiten, Codes oder Skala gegenüber der vorigen Fassung geändert/);
 });
-
-/** A browser stand-in: keeps cookies and the CSRF token of the last page. */
-function browser() {
-  const jar: Record<string, string> = {};
-  let csrf = '';
-  const keep = (res: LightMyRequestResponse) => {
-    for (const c of res.cookies as { name: string; value: string; maxAge?: number }[]) {
-      if (c.value === '' || c.maxAge === 0) delete jar[c.name];
-      else jar[c.name] = c.value;
-    }
-    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
-    if (m) csrf = m[1];
-    return res;
-  };
-  const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  return {
-    get: async (url: string) => keep(await app.inject({ url, cookies: jar, remoteAddress: '10.9.0.2' })),
-    post: async (url: string, fields: Record<string, string>) =>
-      keep(await app.inject({ method: 'POST', url, headers: form, cookies: jar, remoteAddress: '10.9.0.2', payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() })),
-  };
-}
 
 type Q = { name: string; title: { de: string }; n: unknown; counts?: Record<string, unknown> };
 t.test('the report keeps a recoded question apart per version and pools an unchanged one', async (t) => {

@@ -8,11 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { LightMyRequestResponse } from 'fastify';
 import t from 'tap';
 import { findSurvey, latestVersion } from '../../server/repositories/surveys.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
 import { researcherHeaders } from '../helpers/fixtures.ts';
+import { loggedIn } from '../helpers/session.ts';
 import { xlsxOf } from '../helpers/xlsx.ts';
 import { answerGenerator } from '../surveys/random-answers.ts';
 
@@ -112,30 +112,8 @@ t.test('the same file again makes no version; a changed one makes the next, with
   t.equal(versions.length, 2);
 });
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-/** A browser stand-in for the workspace: keeps cookies and the last page's CSRF token. */
-async function loggedIn() {
-  const jar: Record<string, string> = {};
-  let csrf = '';
-  const keep = (res: LightMyRequestResponse) => {
-    for (const c of res.cookies as { name: string; value: string }[]) jar[c.name] = c.value;
-    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
-    if (m) csrf = m[1];
-    return res;
-  };
-  const b = {
-    get: async (url: string) => keep(await app.inject({ url, cookies: jar })),
-    post: async (url: string, fields: Record<string, string>) =>
-      keep(await app.inject({ method: 'POST', url, headers: FORM, cookies: jar, payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() })),
-  };
-  await b.get('/admin/login');
-  await b.post('/admin/login', { token: headers.authorization.slice('Bearer '.length) });
-  await b.get('/admin');
-  return b;
-}
-
 t.test(`the workspace: an upload is previewed with its findings, then published or discarded (${dbLabel})`, async (t) => {
-  const b = await loggedIn();
+  const b = await loggedIn(app);
   const page = await b.get('/admin');
   t.match(page.body, /action="\/admin\/xlsform"/, 'the overview offers the spreadsheet upload');
   // a new survey under its own slug, with one English label missing
@@ -206,7 +184,7 @@ t.test('the OpenAPI document lists the XLSForm import with its refusal', async (
 });
 
 t.test(`each of the three files previews and publishes in the workspace as the same definition the API imported (${dbLabel})`, async (t) => {
-  const b = await loggedIn();
+  const b = await loggedIn(app);
   for (const [name, slug] of Object.entries(FIXTURES)) {
     const bytes = name === 'logik' ? await xlsxOf(csvText(name)) : Buffer.from(csvText(name));
     const res = await b.post('/admin/xlsform', { fileName: `${name}.${name === 'logik' ? 'xlsx' : 'csv'}`, file: bytes.toString('base64'), slug: `${name}-werkstatt` });
