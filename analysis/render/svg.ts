@@ -3,8 +3,7 @@
 // report's decimal separator whatever the process's default locale is. The spec's top-level
 // `description` becomes the SVG's aria-label and <title>. Deterministic: the same spec gives the
 // same bytes (no timestamps, no random ids).
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { type Locale, NUMBER_LOCALE, TIME_LOCALE } from '../format.ts';
 import { escapeXml } from './escape.ts';
 
@@ -18,6 +17,8 @@ export function withoutVegaAria(svg: string): string {
 }
 
 export async function renderSvg(spec: TopLevelSpec, locale: Locale): Promise<string> {
+  // Loaded on the first chart (about 1 s): most processes (the answer routes, most CLI commands) draw none.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const compiled = compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), {
     renderer: 'none',

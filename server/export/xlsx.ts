@@ -3,7 +3,6 @@
 // spreadsheets never evaluate as formulas.
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { CODEBOOK_HEADER, type CodebookRow, codebookNotes } from './codebook.ts';
 import { type Cell, type ExportColumn, type Labels, labelled, NOT_ASKED } from './columns.ts';
 
@@ -13,6 +12,7 @@ export interface XlsxOptions {
 }
 
 export async function writeXlsx(out: Writable, columns: ExportColumn[], rows: AsyncIterable<Cell[]>, codebook: CodebookRow[], options: XlsxOptions): Promise<number> {
+  const { default: ExcelJS } = await import('exceljs'); // loaded on first use (about 0.5 s)
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
   const data = workbook.addWorksheet(options.locale === 'de' ? 'Daten' : 'Data');
   data.addRow(columns.map((c) => c.name)).commit();

@@ -4,7 +4,6 @@
 // anything else (a SurveyJS property or type outside the subset, an expression that would not
 // come back identical) travels in the `befund_extra` column as JSON, so JSON → XLSForm → JSON
 // gives the same definition.
-import ExcelJS from 'exceljs';
 import { LANGUAGE_LABELS } from './convert.ts';
 import { parseXlsExpr, toSurveyJs } from './expression.ts';
 import type { Row, Sheet } from './sheets.ts';
@@ -264,6 +263,7 @@ export function exportSheets(def: Json, formId?: string): Sheet[] {
 
 /** The sheets as an .xlsx file. */
 export async function writeXlsx(sheets: Sheet[]): Promise<Uint8Array> {
+  const { default: ExcelJS } = await import('exceljs'); // loaded on first use (about 0.5 s)
   const wb = new ExcelJS.Workbook();
   for (const s of sheets) {
     const ws = wb.addWorksheet(s.name);

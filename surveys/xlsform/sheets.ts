@@ -2,7 +2,6 @@
 // rows of text cells keyed by column name, each with its spreadsheet row number, so every
 // later message can name sheet, row and column. Formulas are refused (their value depends on
 // the program that last saved the file).
-import ExcelJS from 'exceljs';
 import type { Msg } from './expression.ts';
 
 export interface Row {
@@ -37,6 +36,7 @@ export async function readSheets(bytes: Uint8Array, fileName: string): Promise<S
   // .xlsx is a zip file: it starts with "PK\3\4"
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4))
     return fail([{ sheet: file, de: 'die Datei ist keine Tabelle im Format .xlsx (oder .csv)', en: 'the file is not an .xlsx (or .csv) spreadsheet' }]);
+  const { default: ExcelJS } = await import('exceljs'); // loaded on first use (about 0.5 s)
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
