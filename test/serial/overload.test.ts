@@ -9,6 +9,7 @@
 // The load is made by blocking this process's event loop (the one the server runs on), so no
 // heavy route is needed in the production code. Timeouts are set to about a second here; the
 // assertions only say "closed, and within 10 s" (cut off rather than held forever).
+// Runs alone in .ci/run: it measures event-loop lag, which a busy neighbour process would add to.
 import http from 'node:http';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
