@@ -58,6 +58,10 @@ export interface SuppressionInput {
   attributeValues?: readonly string[];
   /** Default 2 × minGroupSize. */
   attributeThreshold?: number;
+  /** What hiding a figure of the total costs per answer, like a breakdown's `weight`. Given, the
+   *  total is a breakdown like the others; left out, it is kept wherever possible (it costs
+   *  before any other figure, and 1000 times more in the audit). */
+  totalWeight?: number;
 }
 
 export type SuppressionReason = 'small-group' | 'small-cell' | 'complementary';
@@ -207,7 +211,7 @@ function buildAggregates(input: SuppressionInput): { aggregates: Aggregate[]; gr
       }
       const agg = aggregates[id];
       agg.weight = Math.max(agg.weight, weight);
-      agg.isTotal ||= grouping === TOTAL;
+      agg.isTotal ||= grouping === TOTAL && input.totalWeight === undefined;
       agg.places.push({ grouping, group, value: cell === null ? null : input.values[cell] });
       ids.push(id);
     }
@@ -217,7 +221,7 @@ function buildAggregates(input: SuppressionInput): { aggregates: Aggregate[]; gr
     TOTAL,
     TOTAL,
     input.units.map((_, i) => i),
-    1,
+    input.totalWeight ?? 1,
   );
   for (const g of input.groupings) {
     for (const group of g.groups) {

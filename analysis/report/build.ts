@@ -23,6 +23,7 @@ import { passes, type ReportFilters } from './filters.ts';
 import { type FindingInput, type FindingScope, keyFindings } from './findings.ts';
 import type { QuestionResult, ReportModel } from './model.ts';
 import { DataIndex } from './protection.ts';
+import type { AudienceScope } from './published.ts';
 import { buildQuestion } from './questions/question.ts';
 
 export interface BuildReportInput {
@@ -35,6 +36,10 @@ export interface BuildReportInput {
   locale?: string;
   filters?: ReportFilters;
   survey?: ReportModel['survey'];
+  /** Every audience's profile for this survey (its own or the registered one): together they
+   *  decide what share keys can read, the published set protected as a whole. Default: the
+   *  registered profiles. */
+  audiences?: readonly AudienceScope[];
 }
 
 /** The report cannot be built as asked; `status` suggests the HTTP status. */
@@ -78,7 +83,7 @@ export function buildReport(input: BuildReportInput): ReportModel {
     .map((segment) => ({ key: segment, label: labelOf(segment), units: scopeUnits.filter((u) => u.segment === segment).map((u) => u.id) }))
     .filter((g) => g.units.length > 0);
   const scope = scopeUnits.map((u) => u.id);
-  const ctx = createContext(index, scope, groups, k);
+  const ctx = createContext(index, scope, groups, k, new Map(), input.audiences);
 
   // the report's base must itself be showable, or comparing it with another report would reveal
   // a small group (e.g. "all" minus "all but one link label")

@@ -2,7 +2,8 @@
 // the compared groups, and the survey-wide protection of each variable (cached).
 import type { LocalizedText } from '../../surveys/types.ts';
 import { type Figure, isSuppressed, type Suppressed } from '../suppress.ts';
-import { type DataIndex, NO_ANSWER, type ProtectedVariable, protectVariable, type Unit } from './protection.ts';
+import { type DataIndex, NO_ANSWER, type ProtectedVariable, type Published, protectVariable, publishedSet, registeredAudiences, type Unit, withGroups } from './protection.ts';
+import type { AudienceScope } from './published.ts';
 
 export interface CompareGroup {
   key: string;
@@ -20,8 +21,9 @@ export interface ReportContext {
   groups: CompareGroup[];
   minGroupSize: number;
   protect(variable: string, values: readonly string[], noAnswer?: boolean): ProtectedVariable;
-  /** Protects counts that do not come from `answer_counts` (e.g. open texts per unit). */
-  protectCounts(key: string, tables: (unit: string) => Record<string, number>, values: readonly string[], noAnswer?: boolean): ProtectedVariable;
+  /** Protects counts that do not come from `answer_counts` (e.g. open texts per unit);
+   *  `overallOnly`: a report shows them for its scope only, not per compared segment. */
+  protectCounts(key: string, tables: (unit: string) => Record<string, number>, values: readonly string[], noAnswer?: boolean, overallOnly?: boolean): ProtectedVariable;
   /** The same data and protection (shared cache) for other units, e.g. one segment's key findings. */
   withScope(scope: string[], groups: CompareGroup[]): ReportContext;
 }
@@ -32,6 +34,14 @@ export function createContext(
   groups: CompareGroup[],
   minGroupSize: number,
   cache: Map<string, ProtectedVariable> = new Map(),
+  // the survey's audiences (their profiles decide the published set); default: the registered ones
+  audiences: readonly AudienceScope[] = registeredAudiences(),
+  // the survey's published set, with this report's own groups where a researcher's filter
+  // reaches beyond it (computed once per report; the same for its other scopes)
+  published: { all: Published; overall: Published } = {
+    all: withGroups(index.units, publishedSet(index.units, minGroupSize, audiences), [scope, ...groups.map((g) => g.units)]),
+    overall: withGroups(index.units, publishedSet(index.units, minGroupSize, audiences, true), [scope, ...groups.map((g) => g.units)]),
+  },
 ): ReportContext {
   const cached = (key: string, make: () => ProtectedVariable) => {
     let pv = cache.get(key);
@@ -49,13 +59,17 @@ export function createContext(
     minGroupSize,
     protect(variable, values, noAnswer = false) {
       const key = `v\u0000${variable}\u0000${values.join('\u0001')}\u0000${noAnswer}`;
-      return cached(key, () => protectVariable(index.units, (u) => index.table(variable, u), values, { noAnswer, minGroupSize }));
+      return cached(key, () => protectVariable(index.units, (u) => index.table(variable, u), values, { noAnswer, minGroupSize, published: published.all }));
     },
-    protectCounts(key, tables, values, noAnswer = false) {
-      return cached(`c\u0000${key}\u0000${values.join('\u0001')}\u0000${noAnswer}`, () => protectVariable(index.units, tables, values, { noAnswer, minGroupSize }));
+    protectCounts(key, tables, values, noAnswer = false, overallOnly = false) {
+      const p = overallOnly ? published.overall : published.all;
+      return cached(`c\u0000${key}\u0000${values.join('\u0001')}\u0000${noAnswer}\u0000${overallOnly}`, () => protectVariable(index.units, tables, values, { noAnswer, minGroupSize, published: p }));
     },
     withScope(other, otherGroups) {
-      return createContext(index, other, otherGroups, minGroupSize, cache);
+      const extra = [other, ...otherGroups.map((g) => g.units)];
+      const mine = { all: withGroups(index.units, published.all, extra), overall: withGroups(index.units, published.overall, extra) };
+      const same = mine.all === published.all && mine.overall === published.overall;
+      return createContext(index, other, otherGroups, minGroupSize, same ? cache : new Map(), audiences, same ? published : mine);
     },
   };
 }

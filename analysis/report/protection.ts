@@ -1,23 +1,25 @@
 // Small-group protection for a report, on top of `analysis/suppress.ts`.
 //
-// Each variable is protected ONCE over the whole survey (every link = one unit), with every
-// breakdown a report or filter may ask for published in the algebra: the total, each segment,
-// each link (unit), each link label, and the scope of every registered audience profile (its
-// overall row; e.g. intermediary + sme). `protectTable` makes sure no suppressed figure of those
-// can be derived from the shown ones, and by the weights (WEIGHTS) protects a small segment cell
-// with other segment or link cells rather than with a report's overall row. The overall rows of
-// the audiences cannot all stay complete: with scopes {all}, {int, sme} and {wc, sme}, a small
-// works-council cell equals "all" minus "int + sme", so one of those two must hide that column;
-// the total of the whole survey is the one kept whenever its cells are ≥ minGroupSize. A report (an audience's segments, after filters) then shows
-// a figure only where its atom vector lies in the span of the globally shown figures: such a
-// figure says nothing the survey as a whole does not already say, so no combination of reports
-// and filters (e.g. "all" minus "all but one link label") recovers a hidden figure. A figure is
-// also hidden where it is itself 1 … minGroupSize − 1.
+// Each variable is protected ONCE over the whole survey (every link = one unit), with the
+// published set in the algebra (`published.ts`): the total, each segment, the scope of every
+// audience (its overall row; e.g. intermediary + sme) and the segment × link-label groups its
+// share keys can filter to. `protectTable` makes sure no suppressed figure of those can be derived
+// from the shown ones; a figure costs as many as the reports that show it, so a small
+// works-council cell is protected in the rows of the reports that show works councils. The overall
+// rows of the audiences cannot all stay complete: with scopes {all}, {int, sme} and {wc, sme}, a
+// small works-council cell equals "all" minus "int + sme", so one of those two must hide that
+// column. A report (an audience's segments, after filters) then shows a figure only where its
+// atom vector lies in the span of the globally shown figures: such a figure says nothing the
+// survey as a whole does not already say, so no combination of reports and filters (e.g. "all"
+// minus "all but one offered link label") recovers a hidden figure. A figure is also hidden where
+// it is itself 1 … minGroupSize − 1. A researcher's filter beyond the published set (`withGroups`)
+// adds its groups to the protection of that view.
 // "No answer" can be a column of its own (ProtectOptions.noAnswer); reports leave it out: a skip
 // is not an answer, and protecting it hides whole groups wherever a few people skipped.
 import { listAudiences, loadProfile } from '../profiles/index.ts';
 import { type Figure, protectTable, Span, type SuppressionGrouping, type SuppressionReason } from '../suppress.ts';
 import { auditNonNegative } from '../suppress-lp.ts';
+import { type AudienceScope, publishedGroupings } from './published.ts';
 import type { AggregatedData, OpenTextRow } from '../types.ts';
 
 export interface Unit {
@@ -106,34 +108,61 @@ export interface ProtectOptions {
   /** Add the NO_ANSWER column (unit base − answers). */
   noAnswer: boolean;
   minGroupSize: number;
-  /** Report scopes (sets of segments) published as figures of their own; default: the
-   *  `segments.include` of every registered audience profile. */
-  scopes?: readonly (readonly string[])[];
+  /** The breakdowns to protect besides the total, and the total's cost; default: the published
+   *  set of the registered audience profiles (`publishedGroupings`). */
+  published?: Published;
 }
 
-/**
- * What hiding a figure costs, per answer, by breakdown: a report's overall row (the total, or
- * an audience's scope) is hidden only where no segment or link figure can protect a cell, and a
- * segment (shown in every report) before a link or link label (shown only through filters).
- */
-export const WEIGHTS = { scope: 3, segment: 2, unit: 1, label: 1 } as const;
+export interface Published {
+  groupings: SuppressionGrouping[];
+  totalWeight: number;
+}
 
-let registered: string[][] | null = null;
-/** The segments each registered audience profile draws on (read once; a broken profile is skipped,
- *  it cannot produce a report anyway). The same for every report, as the protection must be. */
-export function registeredScopes(): string[][] {
+let registered: AudienceScope[] | null = null;
+/** The segments each registered audience profile draws on and compares (read once; a broken
+ *  profile is skipped, it cannot produce a report anyway). The same for every report, as the
+ *  protection must be. */
+export function registeredAudiences(): AudienceScope[] {
   if (!registered) {
-    const scopes: string[][] = [];
+    const out: AudienceScope[] = [];
     for (const audience of listAudiences()) {
       try {
-        scopes.push([...new Set(loadProfile(audience).segments.include)].sort(byText));
+        const p = loadProfile(audience);
+        out.push({ include: [...new Set(p.segments.include)].sort(byText), compare: [...p.segments.compare], filters: [...p.shared.filters] });
       } catch {
         // reported where the profile is used
       }
     }
-    registered = scopes;
+    registered = out;
   }
   return registered;
+}
+
+/** The survey's published set (`publishedGroupings`) over its audiences (default: the registered
+ *  profiles). `overallOnly`: for figures a report shows for its scope only (open-text lists). */
+export function publishedSet(units: readonly Unit[], minGroupSize: number, audiences: readonly AudienceScope[] = registeredAudiences(), overallOnly = false): Published {
+  return publishedGroupings(units, audiences, minGroupSize, overallOnly);
+}
+
+/**
+ * The published set plus the given groups of units (a report's scope and compared groups) where
+ * these are not sums and differences of published groups: a researcher may filter to any link
+ * label, and such a figure is then protected together with the published ones. For a share-key
+ * reader (registered profiles, offered filters) they always are, and the set stays the same.
+ */
+export function withGroups(units: readonly Unit[], published: Published, extra: readonly (readonly string[])[]): Published {
+  const index = new Map(units.map((u, i) => [u.id, i]));
+  const vector = (ids: readonly string[]) => {
+    const v = new Float64Array(units.length);
+    for (const id of ids) if (index.has(id)) v[index.get(id) as number] = 1;
+    return v;
+  };
+  const span = new Span();
+  span.add(vector(units.map((u) => u.id)));
+  for (const g of published.groupings) for (const x of g.groups) span.add(vector(x.units));
+  const missing = extra.filter((ids) => ids.length > 0 && !span.contains(vector(ids)));
+  if (missing.length === 0) return published;
+  return { ...published, groupings: [...published.groupings, ...missing.map((ids, i) => ({ name: `report:${i}`, weight: 1, groups: [{ key: String(i), units: [...ids] }] }))] };
 }
 
 /** Per-unit tables → one protected variable. `tables[unitId][value]` are the counts. */
@@ -152,34 +181,12 @@ export function protectVariable(units: readonly Unit[], tables: (unit: string) =
     if (options.noAnswer) row[NO_ANSWER] = Math.max(0, u.base - answered);
     counts.set(u.id, row);
   }
-  const groupBy = (name: string, key: (u: Unit) => string | null): SuppressionGrouping => {
-    const groups = new Map<string, string[]>();
-    for (const u of units) {
-      const g = key(u);
-      if (g === null) continue;
-      groups.set(g, [...(groups.get(g) ?? []), u.id]);
-    }
-    return { name, groups: [...groups.entries()].sort((a, b) => byText(a[0], b[0])).map(([g, ids]) => ({ key: g, units: ids })) };
-  };
-  const groupings: SuppressionGrouping[] = [
-    { ...groupBy('segment', (u) => u.segment), weight: WEIGHTS.segment },
-    { ...groupBy('unit', (u) => u.id), weight: WEIGHTS.unit },
-    { ...groupBy('label', (u) => u.linkLabel), weight: WEIGHTS.label },
-  ];
-  const segments = new Set(units.map((u) => u.segment));
-  const seen = new Set<string>();
-  for (const scope of options.scopes ?? registeredScopes()) {
-    const present = [...new Set(scope)].filter((s) => segments.has(s)).sort(byText);
-    const key = present.join('+');
-    // a single segment or all of them are published already
-    if (present.length < 2 || present.length === segments.size || seen.has(key)) continue;
-    seen.add(key);
-    groupings.push({ name: `scope:${key}`, weight: WEIGHTS.scope, groups: [{ key, units: units.filter((u) => present.includes(u.segment)).map((u) => u.id) }] });
-  }
+  const { groupings, totalWeight } = options.published ?? publishedSet(units, k);
   const table = protectTable({
     values: cols,
     units: units.map((u) => ({ id: u.id, counts: counts.get(u.id) as Record<string, number> })),
     groupings,
+    totalWeight,
     minGroupSize: k,
     // group-attribute rule (answers of a group below 2k all alike) over the answer columns
     attributeValues: values.length >= 2 ? values : undefined,

@@ -15,7 +15,7 @@ import { renderHtml } from '../../analysis/render/html.ts';
 import { renderSvg } from '../../analysis/render/svg.ts';
 import { UserError } from '../errors.ts';
 import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
-import { profileFor } from '../repositories/profiles.ts';
+import { profileFor, surveyAudiences } from '../repositories/profiles.ts';
 import { surveyForReport } from '../repositories/report-survey.ts';
 import { findSurvey } from '../repositories/surveys.ts';
 import { output, parse, required, withApp } from './common.ts';
@@ -128,11 +128,12 @@ export default async function analyze(argv: string[]): Promise<void> {
       throw new UserError(`Die Umfrage "${slug}" hat noch keine abgeschlossenen Antworten: erst Antworten sammeln (oder befund demo --survey ${slug}), dann auswerten`);
     const k = minGroup ?? app.config.minGroupSize;
     const reports: ReportModel[] = [];
+    const audiences = await surveyAudiences(app.db, survey.id);
     for (const audience of list) {
       try {
         // the survey's own profile for this audience where a researcher uploaded one
         const profile = await profileFor(app.db, survey.id, audience);
-        reports.push(buildReport({ catalogue, data, profile, minGroupSize: k, locale, survey: about }));
+        reports.push(buildReport({ catalogue, data, profile, minGroupSize: k, locale, survey: about, audiences }));
       } catch (err) {
         if (err instanceof ReportError || err instanceof ProfileError) throw new UserError(`Bericht für "${audience}": ${err.message}`);
         throw err;

@@ -6,6 +6,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { checkProfiles, type ProfileCheck } from '../../analysis/profiles/check.ts';
 import { listAudiences, loadProfile, type Profile, parseProfile } from '../../analysis/profiles/index.ts';
+import type { AudienceScope } from '../../analysis/report/published.ts';
 import type { Db } from '../db/client.ts';
 import { surveyProfiles } from '../db/schema.ts';
 import { mergedCatalogue } from './aggregates.ts';
@@ -15,6 +16,26 @@ import { audit } from './audit.ts';
 export async function listSurveyProfiles(db: Db, surveyId: number): Promise<Profile[]> {
   const rows = await db.select().from(surveyProfiles).where(eq(surveyProfiles.surveyId, surveyId)).orderBy(asc(surveyProfiles.audience));
   return rows.map((r) => parseProfile(r.profile, `Eigenes Profil ${r.audience} dieser Umfrage`));
+}
+
+/**
+ * What every audience's report of this survey draws on and which filters it opens to share keys
+ * (its own profile, else the built-in one): the published set that `buildReport` protects as a
+ * whole. A profile that cannot be read is left out; it cannot produce a report either.
+ */
+export async function surveyAudiences(db: Db, surveyId: number): Promise<AudienceScope[]> {
+  const rows = await db.select().from(surveyProfiles).where(eq(surveyProfiles.surveyId, surveyId));
+  const own = new Map(rows.map((r) => [r.audience, r.profile]));
+  const out: AudienceScope[] = [];
+  for (const audience of listAudiences()) {
+    try {
+      const p = own.has(audience) ? parseProfile(own.get(audience), `Eigenes Profil ${audience} dieser Umfrage`) : loadProfile(audience);
+      out.push({ include: [...new Set(p.segments.include)].sort(), compare: [...p.segments.compare], filters: [...p.shared.filters] });
+    } catch {
+      // reported where the profile is used
+    }
+  }
+  return out;
 }
 
 /** The profile a report of this survey and audience uses: the survey's own, else the built-in one. */

@@ -29,6 +29,7 @@ import { chartsFor } from '../../analysis/charts/index.ts';
 import type { Locale } from '../../analysis/format.ts';
 import { listAudiences, type Profile, ProfileError, SHARED_FILTERS, type SharedFilter } from '../../analysis/profiles/index.ts';
 import { buildReport, ReportError } from '../../analysis/report/build.ts';
+import type { AudienceScope } from '../../analysis/report/published.ts';
 import { offeredFilters, sharedFilterAllowed } from '../../analysis/report/shared-filters.ts';
 import type { ReportModel } from '../../analysis/report/model.ts';
 import { renderCsv } from '../../analysis/render/csv.ts';
@@ -38,7 +39,7 @@ import { responses, surveys, surveyVersions } from '../db/schema.ts';
 import { foldPending } from '../repositories/counts.ts';
 import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
 import { type Release, releaseForReaders } from '../repositories/releases.ts';
-import { profileFor } from '../repositories/profiles.ts';
+import { profileFor, surveyAudiences } from '../repositories/profiles.ts';
 import { canViewReport } from '../repositories/shares.ts';
 import { roleAllows } from '../repositories/tokens.ts';
 import { surveyForReport } from '../repositories/report-survey.ts';
@@ -111,6 +112,8 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
   if (!survey) return null;
   // the survey's own profile for this audience where a researcher uploaded one
   const profile = await profileFor(app.db, survey.id, audience);
+  // every audience's profile decides what is published, so the protection of this report too
+  const audiences = await surveyAudiences(app.db, survey.id);
   const locale: Locale = q.lang === 'en' ? 'en' : 'de';
   // researchers read live figures; a share key reads the release (repositories/releases.ts)
   const live = !!actor && roleAllows(actor.role, 'researcher');
@@ -121,12 +124,12 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
   const asked = { segment: allowed.includes('segment') ? q.segment : [], label: allowed.includes('label') ? q.label : [] };
   const refusal = forbidden.length > 0 ? forbidden.map((f) => FORBIDDEN[locale](f)).join(' ') : undefined;
   const release = live ? 'live' : await releaseForReaders(app.db, survey.id);
-  const cacheKey = JSON.stringify([survey.id, audience, locale, [...asked.segment].sort(), [...asked.label].sort(), forbidden, app.config.minGroupSize, live, JSON.stringify(profile)]);
+  const cacheKey = JSON.stringify([survey.id, audience, locale, [...asked.segment].sort(), [...asked.label].sort(), forbidden, app.config.minGroupSize, live, JSON.stringify(profile), audiences]);
   const stamp = release === 'live' ? await dataStamp(app, survey.id) : `release:${release?.id}:${release?.erased}:${await dataStamp(app, survey.id)}`;
   const hit = cache.get(cacheKey);
   let built = hit && hit.stamp === stamp && Date.now() - hit.at < CACHE_MS ? hit.built : undefined;
   if (!built) {
-    built = await build(app, survey, profile, locale, asked, release, allowed, refusal);
+    built = await build(app, survey, { profile, audiences }, locale, asked, release, allowed, refusal);
     cache.delete(cacheKey);
     cache.set(cacheKey, { at: Date.now(), stamp, built });
     if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
@@ -191,7 +194,7 @@ async function dataStamp(app: FastifyInstance, surveyId: number): Promise<string
 async function build(
   app: FastifyInstance,
   survey: { id: number; slug: string; title: string },
-  profile: Profile,
+  { profile, audiences }: { profile: Profile; audiences: AudienceScope[] },
   locale: Locale,
   q: { segment: string[]; label: string[] },
   release: Release | null | 'live',
@@ -223,7 +226,7 @@ async function build(
     return { report: null, error: TOO_NARROW[locale](named, k), status: 400, options, refused: true };
   }
   try {
-    const report = buildReport({ catalogue, data, profile, minGroupSize: k, locale, filters, survey: about });
+    const report = buildReport({ catalogue, data, profile, minGroupSize: k, locale, filters, survey: about, audiences });
     return { report, status: 200, options };
   } catch (err) {
     if (err instanceof ReportError) return { report: null, error: err.message, status: err.status, options };

@@ -7,7 +7,7 @@ import { listAudiences, ProfileError } from '../../analysis/profiles/index.ts';
 import { buildReport, ReportError } from '../../analysis/report/build.ts';
 import { httpError } from '../errors.ts';
 import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
-import { profileFor } from '../repositories/profiles.ts';
+import { profileFor, surveyAudiences } from '../repositories/profiles.ts';
 import { surveyForReport } from '../repositories/report-survey.ts';
 import { findSurvey, SLUG_PATTERN } from '../repositories/surveys.ts';
 
@@ -37,7 +37,7 @@ const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!survey) throw httpError(404, `Die Umfrage "${slug}" gibt es nicht`);
       // the survey's own profile for this audience where a researcher uploaded one
       const profile = await profileFor(app.db, survey.id, q.audience);
-      const [catalogue, data, about] = await Promise.all([mergedCatalogue(app.db, survey.id), loadAggregates(app.db, survey.id), surveyForReport(app.db, survey)]);
+      const [catalogue, data, about, audiences] = await Promise.all([mergedCatalogue(app.db, survey.id), loadAggregates(app.db, survey.id), surveyForReport(app.db, survey), surveyAudiences(app.db, survey.id)]);
       try {
         const report = buildReport({
           catalogue,
@@ -47,6 +47,7 @@ const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
           locale: q.locale,
           filters: { segments: q.segment, linkLabels: q.label },
           survey: about,
+          audiences,
         });
         return report as unknown as Record<string, unknown>;
       } catch (err) {

@@ -56,7 +56,7 @@ export function openTexts(ctx: ReportContext, variables: readonly string[], seed
       if (row.approved !== false) texts.push(row.text);
     }
   }
-  const counted = ctx.protectCounts(`${variables.join('+')}#texts`, (u) => ({ [TEXTS]: byUnit.get(u) ?? 0 }), [TEXTS]);
+  const counted = ctx.protectCounts(`${variables.join('+')}#texts`, (u) => ({ [TEXTS]: byUnit.get(u) ?? 0 }), [TEXTS], false, true);
   const n = counted.n(ctx.scope);
   if (isSuppressed(n)) return { n, texts: n };
   const listed = seededShuffle([...texts].sort(), seed);
