@@ -2,7 +2,7 @@
 // the compared groups, and the survey-wide protection of each variable (cached).
 import type { LocalizedText } from '../../surveys/types.ts';
 import { type Figure, isSuppressed, type Suppressed } from '../suppress.ts';
-import { type DataIndex, NO_ANSWER, type ProtectedVariable, type Published, protectVariable, publishedSet, registeredAudiences, type Unit, withGroups } from './protection.ts';
+import { type DataIndex, NO_ANSWER, type ProtectedVariable, type Published, protectVariable, publishedSet, registeredAudiences, type Unit } from './protection.ts';
 import type { AudienceScope } from './published.ts';
 
 export interface CompareGroup {
@@ -36,11 +36,13 @@ export function createContext(
   cache: Map<string, ProtectedVariable> = new Map(),
   // the survey's audiences (their profiles decide the published set); default: the registered ones
   audiences: readonly AudienceScope[] = registeredAudiences(),
-  // the survey's published set, with this report's own groups where a researcher's filter
-  // reaches beyond it (computed once per report; the same for its other scopes)
+  // the survey's published set (computed once per report; the same for its other scopes). Every
+  // view of the same data, filtered or not, researcher or share key, is protected by this one
+  // set: a figure outside it (a link label no share key is offered) is shown only where it
+  // follows from the published figures, so no two views say more than the survey as a whole.
   published: { all: Published; overall: Published } = {
-    all: withGroups(index.units, publishedSet(index.units, minGroupSize, audiences), [scope, ...groups.map((g) => g.units)]),
-    overall: withGroups(index.units, publishedSet(index.units, minGroupSize, audiences, true), [scope, ...groups.map((g) => g.units)]),
+    all: publishedSet(index.units, minGroupSize, audiences),
+    overall: publishedSet(index.units, minGroupSize, audiences, true),
   },
 ): ReportContext {
   const cached = (key: string, make: () => ProtectedVariable) => {
@@ -66,10 +68,7 @@ export function createContext(
       return cached(`c\u0000${key}\u0000${values.join('\u0001')}\u0000${noAnswer}\u0000${overallOnly}`, () => protectVariable(index.units, tables, values, { noAnswer, minGroupSize, published: p }));
     },
     withScope(other, otherGroups) {
-      const extra = [other, ...otherGroups.map((g) => g.units)];
-      const mine = { all: withGroups(index.units, published.all, extra), overall: withGroups(index.units, published.overall, extra) };
-      const same = mine.all === published.all && mine.overall === published.overall;
-      return createContext(index, other, otherGroups, minGroupSize, same ? cache : new Map(), audiences, same ? published : mine);
+      return createContext(index, other, otherGroups, minGroupSize, cache, audiences, published);
     },
   };
 }

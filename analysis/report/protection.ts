@@ -12,8 +12,8 @@
 // atom vector lies in the span of the globally shown figures: such a figure says nothing the
 // survey as a whole does not already say, so no combination of reports and filters (e.g. "all"
 // minus "all but one offered link label") recovers a hidden figure. A figure is also hidden where
-// it is itself 1 … minGroupSize − 1. A researcher's filter beyond the published set (`withGroups`)
-// adds its groups to the protection of that view.
+// it is itself 1 … minGroupSize − 1. This holds for researchers' views too: a filter to a link
+// label no share key is offered shows only what follows from the published figures.
 // "No answer" can be a column of its own (ProtectOptions.noAnswer); reports leave it out: a skip
 // is not an answer, and protecting it hides whole groups wherever a few people skipped.
 import { listAudiences, loadProfile } from '../profiles/index.ts';
@@ -142,27 +142,6 @@ export function registeredAudiences(): AudienceScope[] {
  *  profiles). `overallOnly`: for figures a report shows for its scope only (open-text lists). */
 export function publishedSet(units: readonly Unit[], minGroupSize: number, audiences: readonly AudienceScope[] = registeredAudiences(), overallOnly = false): Published {
   return publishedGroupings(units, audiences, minGroupSize, overallOnly);
-}
-
-/**
- * The published set plus the given groups of units (a report's scope and compared groups) where
- * these are not sums and differences of published groups: a researcher may filter to any link
- * label, and such a figure is then protected together with the published ones. For a share-key
- * reader (registered profiles, offered filters) they always are, and the set stays the same.
- */
-export function withGroups(units: readonly Unit[], published: Published, extra: readonly (readonly string[])[]): Published {
-  const index = new Map(units.map((u, i) => [u.id, i]));
-  const vector = (ids: readonly string[]) => {
-    const v = new Float64Array(units.length);
-    for (const id of ids) if (index.has(id)) v[index.get(id) as number] = 1;
-    return v;
-  };
-  const span = new Span();
-  span.add(vector(units.map((u) => u.id)));
-  for (const g of published.groupings) for (const x of g.groups) span.add(vector(x.units));
-  const missing = extra.filter((ids) => ids.length > 0 && !span.contains(vector(ids)));
-  if (missing.length === 0) return published;
-  return { ...published, groupings: [...published.groupings, ...missing.map((ids, i) => ({ name: `report:${i}`, weight: 1, groups: [{ key: String(i), units: [...ids] }] }))] };
 }
 
 /** Per-unit tables → one protected variable. `tables[unitId][value]` are the counts. */

@@ -160,8 +160,10 @@ function figures(r: ReportModel): Map<string, number | null> {
 }
 
 t.test('differencing attack: "all" minus "all but one link label" recovers no small figure', async (t) => {
-  const all = buildReport({ catalogue, data: attackData, profile, minGroupSize: 5 });
-  const filtered = buildReport({ catalogue, data: attackData, profile, minGroupSize: 5, filters: { linkLabels: ['L1'] } });
+  // a survey whose profile opens the label filter to share keys: both labels are published
+  const audiences = [{ include: profile.segments.include, compare: profile.segments.compare, filters: ['segment', 'label'] }];
+  const all = buildReport({ catalogue, data: attackData, profile, minGroupSize: 5, audiences });
+  const filtered = buildReport({ catalogue, data: attackData, profile, minGroupSize: 5, filters: { linkLabels: ['L1'] }, audiences });
   // pre-filtered data must give no other answer: the filter is applied against the whole survey
   t.ok(filterAggregates(attackData, { linkLabels: ['L1'] }).counts.every((c) => c.linkLabel === 'L1'));
   const a = figures(all);
@@ -179,6 +181,18 @@ t.test('differencing attack: "all" minus "all but one link label" recovers no sm
   const txtAll = question(all, 'txt').texts;
   const txtFiltered = question(filtered, 'txt').texts;
   t.notOk(Array.isArray(txtAll) && Array.isArray(txtFiltered) && txtAll.length - txtFiltered.length === 1, 'the difference of the text lists would single out one text');
+  // where no profile opens the label filter, the label is not published: the filtered report is
+  // refused or shows only figures that follow from the unfiltered ones
+  let closed: ReportModel | null = null;
+  try {
+    closed = buildReport({ catalogue, data: attackData, profile, minGroupSize: 5, filters: { linkLabels: ['L1'] } });
+  } catch (err) {
+    t.ok(err instanceof ReportError, 'refused with a ReportError');
+  }
+  for (const [key, y] of closed ? figures(closed) : []) {
+    const x = a.get(key);
+    if (typeof x === 'number' && typeof y === 'number') t.notOk(x - y > 0 && x - y < 5, `without the label filter, ${key}: ${x} − ${y} reveals nothing`);
+  }
 });
 
 t.test('a filter that leaves out a link with fewer than minGroupSize responses is refused', async (t) => {
