@@ -7,6 +7,7 @@ import { httpError } from '../errors.ts';
 import { findLinkByToken, type LinkState, linkStateById } from '../repositories/links.ts';
 import { completeByResumeKey, markCompleted, markOpened, markStarted, type PersonalLink, resolvePersonalToken } from '../repositories/participants.ts';
 import { eraseResponse, findOwnResponse, insertThroughLink, storedResponse, updateResponse } from '../repositories/responses.ts';
+import type { ValidationResult } from '../../surveys/validate.ts';
 
 const Message = z.object({ message: z.string() });
 const Errors = z.object({ errors: z.array(z.object({ question: z.string(), message: z.string() })) });
@@ -120,6 +121,9 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
         return reply.code(410).send({ message: PERSONAL_DONE[personal.state], reason: 'closed' as const });
       }
       const token = personal?.linkToken ?? request.params.token;
+      // A verdict depends only on the version and the answer: a fresh lookup that finds the same
+      // version reuses it instead of validating again (a fresh survey-core Model costs milliseconds).
+      let decided: { versionId: number; verdict: ValidationResult } | undefined;
       for (const fresh of answering.has(token) ? [false, true, true] : [true, true]) {
         let versionId = answering.get(token);
         if (fresh) {
@@ -133,7 +137,8 @@ const respondent: FastifyPluginAsyncZod = async (app) => {
           versionId = found.versionId;
         }
         const v = await app.versions.get(versionId as number);
-        const verdict = v.validator.validate(data, { complete, locale });
+        const verdict = decided?.versionId === v.id ? decided.verdict : v.validator.validate(data, { complete, locale });
+        decided = { versionId: v.id, verdict };
         if (!verdict.ok) {
           if (fresh) return reply.code(422).send({ errors: verdict.errors });
           continue;
