@@ -68,9 +68,12 @@ const TEXT = {
   },
 } as const;
 
-function head(lang: PageLang, title: string, assetBase: string | undefined, withScript: boolean): string {
-  const css = escapeHtml(assetUrl(assetBase, assetFile('respondent.css')));
-  const js = escapeHtml(assetUrl(assetBase, assetFile('respondent.js')));
+/**
+ * The start of every Befund document up to `</head>`, for the respondent, message, workspace and
+ * preview pages: language, viewport, no indexing, no referrer, no favicon request, the title, one
+ * stylesheet and (optional) one deferred script. `css` and `js` are the URLs.
+ */
+export function documentHead(lang: PageLang, title: string, css: string, js?: string): string {
   return [
     '<!doctype html>',
     `<html lang="${lang}">`,
@@ -81,12 +84,29 @@ function head(lang: PageLang, title: string, assetBase: string | undefined, with
     '<meta name="referrer" content="no-referrer">',
     '<link rel="icon" href="data:,">',
     `<title>${escapeHtml(title)}</title>`,
-    `<link rel="stylesheet" href="${css}">`,
-    withScript ? `<script src="${js}" defer></script>` : '',
+    `<link rel="stylesheet" href="${escapeHtml(css)}">`,
+    js ? `<script src="${escapeHtml(js)}" defer></script>` : '',
     '</head>',
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+function head(lang: PageLang, title: string, assetBase: string | undefined, withScript: boolean): string {
+  return documentHead(lang, title, assetUrl(assetBase, assetFile('respondent.css')), withScript ? assetUrl(assetBase, assetFile('respondent.js')) : undefined);
+}
+
+/**
+ * Where respondent.js renders a survey (on the respondent page and the workspace's preview): the
+ * survey with its loading line, the status line, the resume and after panels, and the sentence
+ * for browsers without JavaScript.
+ */
+export function surveyMount(loading: string, noscript: string): string {
+  return `<div class="bf-survey" id="bf-survey" tabindex="-1"><p class="bf-loading">${escapeHtml(loading)}</p></div>
+<div class="bf-status" id="bf-status" role="status" aria-live="polite" tabindex="-1"></div>
+<section class="bf-panel" id="bf-resume" hidden></section>
+<section class="bf-panel" id="bf-after" hidden></section>
+<noscript><p class="bf-message">${escapeHtml(noscript)}</p></noscript>`;
 }
 
 /** The full HTML document of the respondent page. The survey itself is rendered by `/assets/respondent.js`. */
@@ -101,11 +121,7 @@ export function renderRespondentPage(opts: RespondentPageOptions): string {
 <nav class="bf-lang" id="bf-lang" aria-label="Sprache / Language"></nav>
 </header>
 <main class="bf-main" id="bf-main">
-<div class="bf-survey" id="bf-survey" tabindex="-1"><p class="bf-loading">${escapeHtml(t.loading)}</p></div>
-<div class="bf-status" id="bf-status" role="status" aria-live="polite" tabindex="-1"></div>
-<section class="bf-panel" id="bf-resume" hidden></section>
-<section class="bf-panel" id="bf-after" hidden></section>
-<noscript><p class="bf-message">${escapeHtml(t.noscript)}</p></noscript>
+${surveyMount(t.loading, t.noscript)}
 </main>
 </body>
 </html>

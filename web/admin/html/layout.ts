@@ -1,6 +1,6 @@
 // The shell of every workspace page: head (admin.css, admin.js; no inline script), header with
 // navigation, language switch and the logout form. Everything interpolated is escaped.
-import { escapeHtml } from '../../pages/respondent.ts';
+import { documentHead, escapeHtml } from '../../pages/respondent.ts';
 import { type Lang, TEXTS, type Texts } from './texts.ts';
 import { assetFile } from '../../manifest.ts';
 
@@ -57,18 +57,7 @@ ${view.actor.role === 'admin' ? `<a href="${escapeHtml(href('/admin/audit', view
 <div class="bf-user"><span>${escapeHtml(t.loggedInAs)} <strong>${escapeHtml(view.actor.name)}</strong></span>
 ${postForm(view, '/admin/logout', `<button type="submit" class="bf-button bf-button--quiet">${escapeHtml(t.logout)}</button>`)}</div>`
     : '';
-  return `<!doctype html>
-<html lang="${view.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(title)} – Befund</title>
-<link rel="stylesheet" href="/assets/${assetFile('admin.css')}">
-<script src="/assets/${assetFile('admin.js')}" defer></script>
-</head>
+  return `${documentHead(view.lang, `${title} – Befund`, `/assets/${assetFile('admin.css')}`, `/assets/${assetFile('admin.js')}`)}
 <body class="bf-admin">
 <header class="bf-header">
 <a class="bf-brand" href="${escapeHtml(href('/admin', view.lang))}">${escapeHtml(t.brand)}</a>

@@ -3,6 +3,7 @@
 // its findings listed above it and beside each question, and the two decisions,
 // "Veröffentlichen" (the next version) and "Verwerfen". Test answers stay in the browser.
 import { assetFile } from '../../manifest.ts';
+import { documentHead, surveyMount } from '../../pages/respondent.ts';
 import { type PreviewFinding, describeWhere } from '../../../surveys/xlsform/preview.ts';
 import { csrfField, escapeHtml, href, type View } from './layout.ts';
 import type { Lang } from './texts.ts';
@@ -89,18 +90,7 @@ export function previewPage(view: View, d: PreviewPageData): string {
   const base = `/admin/previews/${encodeURIComponent(d.id)}`;
   const form = (action: string, label: string, cls: string) =>
     `<form method="post" action="${escapeHtml(href(`${base}/${action}`, view.lang))}">${csrfField(view)}<button type="submit" class="bf-button ${cls}">${escapeHtml(label)}</button></form>`;
-  return `<!doctype html>
-<html lang="${view.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(t.previewTitle)}: ${escapeHtml(d.title)} – Befund</title>
-<link rel="stylesheet" href="/assets/${assetFile('respondent.css')}">
-<script src="/assets/${assetFile('respondent.js')}" defer></script>
-</head>
+  return `${documentHead(view.lang, `${t.previewTitle}: ${d.title} – Befund`, `/assets/${assetFile('respondent.css')}`, `/assets/${assetFile('respondent.js')}`)}
 <body class="bf-page bf-preview" data-preview="${escapeHtml(`${base}/survey.json`)}" data-lang="${view.lang}">
 <header class="bf-header">
 <a class="bf-brand" href="${escapeHtml(href('/admin', view.lang))}">Befund – ${escapeHtml(t.previewTitle)}</a>
@@ -114,11 +104,7 @@ export function previewPage(view: View, d: PreviewPageData): string {
 ${findingsTable(view.lang, d.findings)}
 <div class="bf-row bf-preview-actions">${form('publish', t.publish, '')}${form('discard', t.discard, 'bf-secondary')}</div>
 </section>
-<div class="bf-survey" id="bf-survey" tabindex="-1"><p class="bf-loading">${escapeHtml(t.loading)}</p></div>
-<div class="bf-status" id="bf-status" role="status" aria-live="polite" tabindex="-1"></div>
-<section class="bf-panel" id="bf-resume" hidden></section>
-<section class="bf-panel" id="bf-after" hidden></section>
-<noscript><p class="bf-message">${escapeHtml(t.noscript)}</p></noscript>
+${surveyMount(t.loading, t.noscript)}
 </main>
 </body>
 </html>
