@@ -88,5 +88,30 @@ export function publishedGroupings(units: readonly PublishedUnit[], audiences: r
   }
   // one grouping per atom: atoms of different audiences may overlap
   for (const [key, ids] of [...atoms].sort((a, b) => byText(a[0], b[0]))) groupings.push({ name: `atom:${key}`, weight: FILTER_ONLY, groups: [{ key, units: [...ids] }] });
+  for (const [key, ids] of filterGroups(units, audiences, k, present)) groupings.push({ name: `filter:${key}`, weight: FILTER_ONLY, groups: [{ key, units: ids }] });
   return { groupings, totalWeight: totalWeight || FILTER_ONLY };
+}
+
+/**
+ * The groups a share key's filter selects as a whole: every combination of two or more of the
+ * report's segments, and the report's scope within each offered label. They are sums of
+ * published groups already; as figures of their own their small counts are primary (a small
+ * count of "intermediaries + works councils" is as telling as one of a segment).
+ */
+function filterGroups(units: readonly PublishedUnit[], audiences: readonly AudienceScope[], k: number, present: ReadonlySet<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const put = (key: string, ids: string[]) => {
+    if (ids.length > 0) out.set(key, ids);
+  };
+  for (const a of audiences) {
+    const segs = scopeKey(a.include, present);
+    if (a.filters.includes('segment') && segs.length <= 6) {
+      for (let mask = 1; mask < 1 << segs.length; mask++) {
+        const chosen = segs.filter((_, i) => mask & (1 << i));
+        if (chosen.length >= 2 && chosen.length < segs.length) put(chosen.join('+'), units.filter((u) => chosen.includes(u.segment)).map((u) => u.id));
+      }
+    }
+    for (const l of offerableLabels(units, a, k)) put(`${segs.join('+')}\u0001${l}`, units.filter((u) => segs.includes(u.segment) && u.linkLabel === l).map((u) => u.id));
+  }
+  return out;
 }
