@@ -51,7 +51,22 @@ export async function usePgPool(pool: pg.Pool, url: string, connectTimeoutMs = 1
     await conn.query('select pg_advisory_unlock(7240001)').catch(() => {});
     await conn.end().catch(() => {});
   }
-  return drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
+  return overPgPool(pool);
+}
+
+/** The node-postgres pools behind the Db instances made by overPgPool (a transaction has none). */
+const pgPools = new WeakMap<Db, pg.Pool>();
+
+/** Drizzle over a node-postgres pool (PostgreSQL, or the embedded server's socket); pgPoolOf finds the pool again. */
+export function overPgPool(pool: pg.Pool): Db {
+  const db = drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
+  pgPools.set(db, pool);
+  return db;
+}
+
+/** The node-postgres pool behind `db`, or undefined for PGlite opened in this process and for a transaction. */
+export function pgPoolOf(db: Db): pg.Pool | undefined {
+  return pgPools.get(db);
 }
 
 export function assertUsableDataDir(dataDir: string): void {

@@ -10,11 +10,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
-import { assertUsableDataDir, type Db, openPglite, schema } from './client.ts';
+import { assertUsableDataDir, type Db, openPglite, overPgPool } from './client.ts';
 import { holderAlive, type LockInfo, tryLock } from './lock.ts';
 import { type Bridge, SOCKET_PORT, serveOverSocket, socketFile } from './socket.ts';
 
@@ -170,7 +169,7 @@ async function connectToServer(config: Config, holder: LockInfo, options: Embedd
     await pool.end().catch(() => {});
     return null;
   }
-  const db = drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
+  const db = overPgPool(pool);
   throughServer = true;
   return {
     db,
