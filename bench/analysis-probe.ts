@@ -13,6 +13,8 @@ import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { loadAggregates, mergedCatalogue } from '../server/repositories/aggregates.ts';
 import { findSurvey, listVersions } from '../server/repositories/surveys.ts';
+import { surveyAudiences } from '../server/repositories/profiles.ts';
+import { createShare } from '../server/repositories/shares.ts';
 import { createToken } from '../server/repositories/tokens.ts';
 
 if (!process.send) throw new Error('bench/analysis-probe.ts runs as a child of bench/analysis.ts');
@@ -31,10 +33,13 @@ const survey = await findSurvey(app.db, slug);
 if (!survey) throw new Error(`bench: survey ${slug} is not loaded`);
 const { token } = await createToken(app.db, 'researcher', 'bench', 'bench');
 const audiences = listAudiences();
+// every audience's profile decides what is published, as in the report route
+const scopes = await surveyAudiences(app.db, survey.id);
 
 async function pipeline() {
   const t0 = now();
   const [catalogue, data, versions] = await Promise.all([mergedCatalogue(app.db, survey.id), loadAggregates(app.db, survey.id), listVersions(app.db, survey.id)]);
+  lastData = data;
   const t1 = now();
   const reports = audiences.map((audience) =>
     buildReport({
@@ -44,6 +49,7 @@ async function pipeline() {
       minGroupSize: app.config.minGroupSize,
       locale: 'de',
       survey: { slug, title: { de: survey.title }, versions: versions.map((v) => v.version) },
+      audiences: scopes,
     }),
   );
   const t2 = now();
@@ -58,6 +64,32 @@ async function pipeline() {
   }
   const t3 = now();
   return { sqlMs: t1 - t0, reportsMs: t2 - t1, chartsMs: t3 - t2, totalMs: t3 - t0, charts, countRows: data.counts.length, texts: data.openTexts.length };
+}
+
+let lastData: Awaited<ReturnType<typeof loadAggregates>> | undefined;
+
+/**
+ * Share-key reads of data.json, as an outsider reads the published set: the first one publishes
+ * the first release; the report pages cache a built report per locale, so `lang=en` after `de`
+ * builds each report again (warm), and a third round is served from the cache.
+ */
+async function shareReads() {
+  const keys: { audience: string; key: string }[] = [];
+  for (const audience of audiences) keys.push({ audience, key: (await createShare(app.db, { surveyId: survey.id, audience }, 'bench')).key });
+  const round = async (lang: string) => {
+    const t0 = now();
+    let bytes = 0;
+    for (const { audience, key } of keys) {
+      const res = await fetch(`http://127.0.0.1:${port}/reports/${slug}/${audience}/data.json?key=${key}&lang=${lang}`);
+      if (res.status !== 200) throw new Error(`bench: share read answered ${res.status} for ${audience}: ${await res.text()}`);
+      bytes += (await res.arrayBuffer()).byteLength;
+    }
+    return { ms: now() - t0, bytes };
+  };
+  const first = await round('de');
+  const built = await round('en');
+  const cached = await round('de');
+  return { firstMs: first.ms, builtMs: built.ms, cachedMs: cached.ms, bytes: built.bytes };
 }
 
 async function route() {
@@ -80,22 +112,32 @@ async function baseline() {
   return { totalMs: now() - t0, groups: result.rows.length };
 }
 
-const coldPipeline = await pipeline();
+const say = (what: string, r: { totalMs: number }) => {
+  if (process.env.BENCH_SHARE) process.stderr.write(`analysis probe: ${what} ${Math.round(r.totalMs)} ms\n`);
+  return r;
+};
+const coldPipeline = say('3 reports in-process (cold)', await pipeline()) as Awaited<ReturnType<typeof pipeline>>;
 const warmPipeline = [];
-for (let i = 0; i < reps; i++) warmPipeline.push(await pipeline());
-const coldRoute = await route();
+for (let i = 0; i < reps; i++) warmPipeline.push(say('3 reports in-process (warm)', await pipeline()) as Awaited<ReturnType<typeof pipeline>>);
+const coldRoute = say('report route ×3 (cold)', await route()) as Awaited<ReturnType<typeof route>>;
 const warmRoute = [];
-for (let i = 0; i < reps; i++) warmRoute.push(await route());
+for (let i = 0; i < reps; i++) warmRoute.push(say('report route ×3 (warm)', await route()) as Awaited<ReturnType<typeof route>>);
 const base = [];
 for (let i = 0; i < baselineReps; i++) base.push(await baseline());
+
+const share = process.env.BENCH_SHARE ? await shareReads() : undefined;
+const linkBases = lastData ? lastData.bases.map((b) => b.n) : [];
+const groups = { links: linkBases.length, under5: linkBases.filter((n) => n > 0 && n < 5).length, under41: linkBases.filter((n) => n > 0 && n <= 40).length, largest: Math.max(0, ...linkBases) };
 
 const pick = <T extends { totalMs: number }>(runs: T[]) => runs.find((r) => r.totalMs === median(runs.map((x) => x.totalMs))) as T;
 const results = {
   pipeline: { cold: coldPipeline, warm: pick(warmPipeline), warmRuns: warmPipeline.map((r) => r.totalMs) },
   route: { cold: coldRoute, warm: pick(warmRoute), warmRuns: warmRoute.map((r) => r.totalMs) },
-  baseline: { best: Math.min(...base.map((b) => b.totalMs)), runs: base.map((b) => b.totalMs), groups: base[0]?.groups },
+  baseline: { best: base.length ? Math.min(...base.map((b) => b.totalMs)) : 0, runs: base.map((b) => b.totalMs), groups: base[0]?.groups },
   peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   db: app.dbKind,
+  share,
+  groups,
 };
 
 process.on('message', async (m: { id: number; cmd: string }) => {

@@ -8,13 +8,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openPglite, usePgPool } from '../server/db/client.ts';
+import { listAudiences, loadProfile } from '../analysis/profiles/index.ts';
+import { seededRandom } from '../surveys/synthetic.ts';
 import { createLink } from '../server/repositories/links.ts';
+import { replaceSurveyProfiles } from '../server/repositories/profiles.ts';
 import { importSurvey } from '../server/repositories/surveys.ts';
 import { appendResponses, createPoolTables, demoPool, type LoadPlan, type Sql, verifyLoad, writeCounts } from './lib/bulk.ts';
 import { forkChild } from './lib/child.ts';
 import { timeCommand } from './lib/command.ts';
 import { analysisGoals, type ExportRun, printAnalysis, type SizeResult } from './lib/analysis-report.ts';
-import type { BenchResult } from './lib/report.ts';
+import { type BenchResult, goal, ms, num, table } from './lib/report.ts';
 import { createTarget, type Kind, type Target } from './lib/target.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,6 +28,9 @@ export interface AnalysisOptions {
   kind: Kind;
   quick: boolean;
   sizes?: number[];
+  /** Spread the responses over this many link labels (many small ones, a few big ones) and open
+   *  the label filter to share keys in every audience's profile: protection at scale (issue 12). */
+  labels?: number;
 }
 
 interface Loader {
@@ -34,7 +40,7 @@ interface Loader {
 }
 
 /** Opens the target for loading; imports the demo survey and its links the first time. */
-async function openLoader(target: Target, poolSize: number, existing?: LoadPlan): Promise<Loader> {
+async function openLoader(target: Target, poolSize: number, existing?: LoadPlan, spread?: { labels: number; n: number }): Promise<Loader> {
   let db: Parameters<typeof importSurvey>[0];
   let sqlClient: Sql;
   let close: () => Promise<void>;
@@ -53,13 +59,15 @@ async function openLoader(target: Target, poolSize: number, existing?: LoadPlan)
   if (existing) return { sql: sqlClient, plan: existing, close };
   const definition = JSON.parse(readFileSync(DEMO, 'utf8')) as Record<string, unknown>;
   const imported = await importSurvey(db, { slug: SLUG, definition }, 'bench');
-  const labels: [string, string][] = [
-    ['intermediary', 'Standard'],
-    ['intermediary', 'Kammer Nord'],
-    ['intermediary', 'Verband Süd'],
-    ['sme', 'Standard'],
-    ['works_council', 'Standard'],
-  ];
+  const labels: [string, string][] = spread
+    ? labelLinks(spread.labels)
+    : [
+        ['intermediary', 'Standard'],
+        ['intermediary', 'Kammer Nord'],
+        ['intermediary', 'Verband Süd'],
+        ['sme', 'Standard'],
+        ['works_council', 'Standard'],
+      ];
   const links = [];
   for (const [segment, label] of labels) links.push(await createLink(db, { surveyId: imported.surveyId, segment, label }, 'bench'));
   const [row] = (await sqlClient.query('select catalogue from survey_versions where id = $1', [imported.versionId])).rows;
@@ -71,8 +79,68 @@ async function openLoader(target: Target, poolSize: number, existing?: LoadPlan)
     links: links.map((l) => ({ id: l.id, segment: l.segment, label: l.label })),
     pool: demoPool(definition, poolSize),
   };
+  if (spread) {
+    plan.assign = assignLabels(plan, spread.n);
+    // every audience's profile opens the label filter to share keys: segment × label groups are
+    // then published and protected (analysis/report/published.ts), the most work protection has
+    const profiles = listAudiences().map((a) => ({ ...loadProfile(a), shared: { filters: ['segment', 'label'] } }));
+    const checked = await replaceSurveyProfiles(db, imported.surveyId, { profiles }, 'bench');
+    if (!checked.ok) throw new Error(`bench: profiles with the label filter were refused: ${JSON.stringify(checked.mistakes)}`);
+  }
   await createPoolTables(sqlClient, plan);
   return { sql: sqlClient, plan, close };
+}
+
+/** Share of labels per segment, as the responses (bench/lib/bulk.ts SEGMENTS). */
+const LABEL_SHARES: [string, number][] = [
+  ['intermediary', 0.5],
+  ['sme', 0.3],
+  ['works_council', 0.2],
+];
+/** One label in BIG_EVERY is a big one (a chamber, an association); the others are small partners. */
+const BIG_EVERY = 25;
+
+/** `count` links with a label each, spread over the segments: "Partner 001" … */
+function labelLinks(count: number): [string, string][] {
+  const out: [string, string][] = [];
+  LABEL_SHARES.forEach(([segment, share], i) => {
+    const mine = i === LABEL_SHARES.length - 1 ? count - out.length : Math.round(count * share);
+    for (let j = 0; j < mine; j++) out.push([segment, `Partner ${String(out.length + 1).padStart(3, '0')}`]);
+  });
+  return out;
+}
+
+/**
+ * Which link each response 1…n comes through: within its segment (fixed by its pool entry), the
+ * small labels get 1–40 responses each (seeded), the big ones (every BIG_EVERY-th) share the rest,
+ * in a seeded random order, so small and big labels fill alongside each other.
+ */
+function assignLabels(plan: LoadPlan, n: number): Int32Array {
+  const rnd = seededRandom(12);
+  const P = plan.pool.length;
+  const bySegment = new Map<string, number[]>();
+  for (let g = 1; g <= n; g++) {
+    const seg = plan.pool[Number((BigInt(g) * 7919n) % BigInt(P))].segment;
+    if (!bySegment.has(seg)) bySegment.set(seg, []);
+    bySegment.get(seg)?.push(g);
+  }
+  const assign = new Int32Array(n);
+  for (const [seg, gs] of bySegment) {
+    const mine = plan.links.map((l, i) => ({ l, i })).filter((x) => x.l.segment === seg);
+    if (mine.length === 0) throw new Error(`bench: no link for segment ${seg}`);
+    const big = mine.filter((_, j) => j % BIG_EVERY === 0).map((x) => x.i);
+    const slots: number[] = [];
+    for (const [j, x] of mine.entries()) if (j % BIG_EVERY !== 0) for (let c = 1 + Math.floor(rnd() * 40); c > 0 && slots.length < gs.length; c--) slots.push(x.i);
+    for (let j = 0; slots.length < gs.length; j++) slots.push(big[j % big.length]);
+    for (let j = slots.length - 1; j > 0; j--) {
+      const r = Math.floor(rnd() * (j + 1));
+      [slots[j], slots[r]] = [slots[r], slots[j]];
+    }
+    gs.forEach((g, j) => {
+      assign[g - 1] = slots[j];
+    });
+  }
+  return assign;
 }
 
 /** `befund analyze --audience all` as its own process. */
@@ -106,13 +174,17 @@ const EXPORT_FORMATS = ['csv', 'xlsx', 'sav', 'json'] as const;
 /** Exports are measured at this size: the issue's "100,000 responses under 300 MB". */
 const EXPORT_AT = 100_000;
 
-async function measure(target: Target, n: number, quick: boolean, withFullCli: boolean): Promise<Omit<SizeResult, 'n' | 'loadMs' | 'verified'>> {
+/** BENCH_CPU_PROF=<folder>: the probe writes a V8 CPU profile there (node --cpu-prof) when it exits. */
+const cpuProf = () => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
+
+async function measure(target: Target, n: number, quick: boolean, withFullCli: boolean, share = false): Promise<Omit<SizeResult, 'n' | 'loadMs' | 'verified'>> {
   const probe = await forkChild(fileURLToPath(new URL('./analysis-probe.ts', import.meta.url)), {
     ...target.env,
     BENCH_SLUG: SLUG,
     BENCH_REPS: quick ? '3' : '5',
     BENCH_BASELINE_REPS: n >= 1_000_000 || quick ? '1' : '2',
-  }, [], 900_000);
+    ...(share ? { BENCH_SHARE: '1' } : {}),
+  }, cpuProf(), 900_000);
   const results = probe.ready.results as SizeResult['probe'];
   await probe.close();
   process.stderr.write('analysis: befund analyze --format json …\n');
@@ -134,9 +206,10 @@ export interface LoadState {
  * with answer_counts and open_texts, vacuumed and checked; the connection is closed afterwards,
  * so a PGlite folder is free for the app.
  */
-export async function loadDemo(target: Target, n: number, quick: boolean, before?: LoadState): Promise<LoadState> {
+export async function loadDemo(target: Target, n: number, quick: boolean, before?: LoadState, labels?: number): Promise<LoadState> {
   const label = target.kind === 'postgres' ? 'PostgreSQL' : 'PGlite';
-  const loader = await openLoader(target, quick ? 300 : 600, before?.plan);
+  const loader = await openLoader(target, quick ? 300 : 600, before?.plan, labels ? { labels, n } : undefined);
+  if (loader.plan.assign && loader.plan.assign.length < n) throw new Error('bench: --labels loads one size only');
   try {
     const t0 = performance.now();
     const progress = (done: number) => process.stderr.write(`\ranalysis (${label}): loaded ${done.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} responses`);
@@ -154,6 +227,7 @@ export async function loadDemo(target: Target, n: number, quick: boolean, before
 }
 
 export async function runAnalysis(opts: AnalysisOptions): Promise<BenchResult> {
+  if (opts.labels) return runAnalysisLabels(opts, opts.labels);
   const sizes = opts.sizes ?? (opts.kind === 'pglite' ? [10_000] : opts.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]);
   const label = opts.kind === 'postgres' ? 'PostgreSQL' : 'PGlite';
   const target = await createTarget(opts.kind);
@@ -175,4 +249,84 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<BenchResult> {
     goals: analysisGoals(label, results),
     figures: { sizes: results },
   };
+}
+
+/** The README's figures for three reports at 1,000,000 responses over 5 links (same bench, few labels). */
+const FEW_LABELS_1M = { pipelineMs: 751, routeMs: 2230 };
+const REPORT_GOAL_MS = 3000;
+
+/**
+ * `--labels L`: 1,000,000 responses (quick: 100,000) over L link labels, every audience's profile
+ * opening the label filter; the three reports warm in-process and over the report route, with
+ * the whole published set protected, and the share-key reads of data.json (the release).
+ */
+async function runAnalysisLabels(opts: AnalysisOptions, labels: number): Promise<BenchResult> {
+  const n = opts.sizes?.[0] ?? (opts.quick ? 100_000 : 1_000_000);
+  const label = opts.kind === 'postgres' ? 'PostgreSQL' : 'PGlite';
+  const target = await createTarget(opts.kind);
+  let result: SizeResult;
+  try {
+    const state = await loadDemo(target, n, opts.quick, undefined, labels);
+    process.stderr.write(`analysis (${label}): timing reports at ${n.toLocaleString('en-US')} responses over ${labels} link labels …\n`);
+    const probe = await forkChild(fileURLToPath(new URL('./analysis-probe.ts', import.meta.url)), {
+      ...target.env,
+      BENCH_SLUG: SLUG,
+      BENCH_REPS: process.env.BENCH_REPS ?? (opts.quick ? '1' : '3'),
+      BENCH_BASELINE_REPS: '0',
+      BENCH_SHARE: '1',
+      // on a busy shared machine a 1 s health probe right after the load's vacuum can declare the
+      // database down (and a long protection run would shed the next request): timing, not health
+      DB_HEALTH_TIMEOUT_MS: '15000',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+    }, cpuProf(), 3_600_000);
+    const results = probe.ready.results as SizeResult['probe'] & { share?: ShareRun; groups?: GroupShape };
+    await probe.close();
+    result = { n, loadMs: state.loadMs, verified: state.verified, probe: results, cliJson: { wallMs: 0, peakRssMiB: 0, innerMs: 0 } };
+  } finally {
+    await target.drop();
+  }
+  const p = result.probe as SizeResult['probe'] & { share?: ShareRun; groups?: GroupShape };
+  const w = p.pipeline.warm;
+  const g = p.groups;
+  console.log(
+    table(
+      `Protection at scale on ${label}: ${num(n)} responses over ${labels} link labels (${g ? `${g.links} links, ${g.under5} with 1–4 responses, ${g.under41} with ≤ 40, largest ${num(g.largest)}` : ''}); label filter open to share keys in every profile; warm medians`,
+      ['', '3 reports (in-process)', 'of which SQL', 'reports', 'route ×3', 'share read ×3 (built)', 'share read ×3 (cached)', 'RSS'],
+      [
+        [
+          `${labels} labels`,
+          ms(w.totalMs),
+          ms(w.sqlMs),
+          ms(w.reportsMs),
+          ms(p.route.warm.totalMs),
+          p.share ? ms(p.share.builtMs) : '–',
+          p.share ? ms(p.share.cachedMs) : '–',
+          `${p.peakRssMiB} MiB`,
+        ],
+        ['5 links (README, 1M)', ms(FEW_LABELS_1M.pipelineMs), '', '', ms(FEW_LABELS_1M.routeMs), '', '', ''],
+      ],
+    ),
+  );
+  if (p.share) console.log(`share reads (data.json with a share key, 3 audiences): first ${ms(p.share.firstMs)} (publishes the first release), built again (lang=en) ${ms(p.share.builtMs)}, cached ${ms(p.share.cachedMs)}`);
+  console.log(`load ${(result.loadMs / 1000).toFixed(0)} s; ${result.verified}`);
+  const worst = Math.max(w.totalMs, p.route.warm.totalMs, p.share?.builtMs ?? 0);
+  return {
+    id: opts.kind === 'postgres' ? 'analysis-labels' : 'analysis-labels-pglite',
+    title: `Protection at scale: ${num(n)} responses, ${labels} link labels (${label})`,
+    goals: [goal(`three reports warm at ${num(n)} responses and ${labels} labels (slowest of in-process, route, share read)`, worst, REPORT_GOAL_MS, 'at most', 'ms')],
+    figures: { n, labels, result },
+  };
+}
+
+interface ShareRun {
+  firstMs: number;
+  builtMs: number;
+  cachedMs: number;
+  bytes: number;
+}
+interface GroupShape {
+  links: number;
+  under5: number;
+  under41: number;
+  largest: number;
 }

@@ -1,4 +1,4 @@
-// `npm run bench [-- --only ingest|analysis|page|embedded|webhooks|attack|startup|demo|panel] [--quick] [--profile] [--rows N (panel)]`
+// `npm run bench [-- --only ingest|analysis|page|embedded|webhooks|attack|startup|demo|panel] [--quick] [--profile] [--rows N (panel)] [--labels L (analysis)]`
 // Runs the benchmarks one after another, prints each table and the goals with their margins, and
 // writes JSON to bench/results/ (git-ignored). Never part of `npm test`.
 //
@@ -21,7 +21,7 @@ const NAMES = ['ingest', 'analysis', 'page', 'embedded', 'webhooks', 'attack', '
 type Name = (typeof NAMES)[number];
 
 const { values } = parseArgs({
-  options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false }, rows: { type: 'string' } },
+  options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false }, rows: { type: 'string' }, labels: { type: 'string' } },
   strict: true,
 });
 const only = (values.only ?? NAMES.join(',')).split(',').map((s) => s.trim()) as Name[];
@@ -43,7 +43,7 @@ console.log(
 
 const steps: Record<Name, () => Promise<BenchResult[]>> = {
   ingest: async () => [await runIngest({ kind: 'postgres', quick, profile: values.profile })],
-  analysis: async () => [await runAnalysis({ kind: 'postgres', quick })],
+  analysis: async () => [await runAnalysis({ kind: 'postgres', quick, labels: values.labels ? Number(values.labels) : undefined })],
   page: async () => [await runPage({ quick })],
   embedded: async () => [await runIngest({ kind: 'pglite', quick, profile: values.profile }), await runAnalysis({ kind: 'pglite', quick })],
   webhooks: async () => [await runWebhooks({ quick })],

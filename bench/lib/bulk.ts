@@ -74,6 +74,12 @@ export interface LoadPlan {
   catalogue: Catalogue;
   links: BenchLink[];
   pool: PoolEntry[];
+  /**
+   * Optional: the link of response g is links[assign[g − 1]] (a link of the pool entry's segment)
+   * instead of one link per pool entry. The `--labels` run uses it to spread responses over
+   * many labels, small ones included, which one link per pool entry cannot.
+   */
+  assign?: Int32Array;
 }
 
 export async function createPoolTables(db: Sql, plan: LoadPlan): Promise<void> {
@@ -100,6 +106,11 @@ export async function appendResponses(db: Sql, plan: LoadPlan, from: number, to:
   const chunk = 50_000;
   for (let lo = from; lo <= to; lo += chunk) {
     const hi = Math.min(to, lo + chunk - 1);
+    if (plan.assign) {
+      await appendAssigned(db, plan, plan.assign, lo, hi);
+      progress(hi);
+      continue;
+    }
     await db.query(
       `insert into responses (id, survey_id, version_id, link_id, segment, link_label, status, locale, data, resume_key_hash, created_on, updated_on, completed_on, counted)
        select md5('bench' || g)::uuid, $1, $2, p.link_id, p.segment, p.link_label, 'complete', 'de',
@@ -120,6 +131,36 @@ export async function appendResponses(db: Sql, plan: LoadPlan, from: number, to:
   }
 }
 
+/** appendResponses for a plan with `assign`: each response's link comes with it as a parameter. */
+async function appendAssigned(db: Sql, plan: LoadPlan, assign: Int32Array, lo: number, hi: number): Promise<void> {
+  const P = plan.pool.length;
+  const gs: number[] = [];
+  const ids: number[] = [];
+  const labels: (string | null)[] = [];
+  for (let g = lo; g <= hi; g++) {
+    const link = plan.links[assign[g - 1]];
+    gs.push(g);
+    ids.push(link.id);
+    labels.push(link.label);
+  }
+  await db.query(
+    `insert into responses (id, survey_id, version_id, link_id, segment, link_label, status, locale, data, resume_key_hash, created_on, updated_on, completed_on, counted)
+     select md5('bench' || a.g)::uuid, $1, $2, a.link_id, p.segment, a.link_label, 'complete', 'de',
+            case when p.data ? 'reichweite' then jsonb_set(p.data, '{reichweite}', to_jsonb(a.g % ${REICHWEITE_MOD})) else p.data end,
+            md5('resume' || a.g), current_date, current_date, current_date, true
+     from unnest($3::int[], $4::int[], $5::text[]) a(g, link_id, link_label) join bench_pool p on p.idx = (a.g::bigint * ${STEP}) % ${P}
+     order by a.g`,
+    [plan.surveyId, plan.versionId, gs, ids, labels],
+  );
+  await db.query(
+    `insert into open_texts (response_id, survey_id, link_id, variable, text)
+     select md5('bench' || a.g)::uuid, $1, a.link_id, t.variable, t.text
+     from unnest($2::int[], $3::int[]) a(g, link_id) join bench_pool_texts t on t.idx = (a.g::bigint * ${STEP}) % ${P}
+     order by a.g, t.ord`,
+    [plan.surveyId, gs, ids],
+  );
+}
+
 /** Rewrites answer_counts for responses 1…n exactly as insertResponse would have left them. */
 export async function writeCounts(db: Sql, plan: LoadPlan, n: number): Promise<number> {
   const P = plan.pool.length;
@@ -129,18 +170,26 @@ export async function writeCounts(db: Sql, plan: LoadPlan, n: number): Promise<n
     const key = `${linkId}\u0000${variable}\u0000${value}`;
     counts.set(key, (counts.get(key) ?? 0) + by);
   };
+  // with `assign`, times are counted per (pool entry, link) instead of per pool entry
+  const perLink = new Map<number, number>();
   for (let g = 1; g <= n; g++) {
     const idx = Number((BigInt(g) * BigInt(STEP)) % BigInt(P));
-    times[idx]++;
     const e = plan.pool[idx];
-    if ('reichweite' in e.data) add(linkFor(plan.links, e, idx).id, 'reichweite', String(g % REICHWEITE_MOD), 1);
+    const link = plan.assign ? plan.links[plan.assign[g - 1]] : linkFor(plan.links, e, idx);
+    if (plan.assign) perLink.set(link.id * P + idx, (perLink.get(link.id * P + idx) ?? 0) + 1);
+    else times[idx]++;
+    if ('reichweite' in e.data) add(link.id, 'reichweite', String(g % REICHWEITE_MOD), 1);
   }
-  plan.pool.forEach((e, idx) => {
-    if (times[idx] === 0) return;
-    const link = linkFor(plan.links, e, idx).id;
-    add(link, '_n', '1', times[idx]);
-    for (const v of extractValues(plan.catalogue, e.data)) if (v.variable !== 'reichweite') add(link, v.variable, v.value, times[idx]);
-  });
+  const values = plan.pool.map((e) => extractValues(plan.catalogue, e.data).filter((v) => v.variable !== 'reichweite'));
+  const addEntry = (link: number, idx: number, by: number) => {
+    add(link, '_n', '1', by);
+    for (const v of values[idx]) add(link, v.variable, v.value, by);
+  };
+  if (plan.assign) for (const [key, by] of perLink) addEntry(Math.floor(key / P), key % P, by);
+  else
+    plan.pool.forEach((e, idx) => {
+      if (times[idx] > 0) addEntry(linkFor(plan.links, e, idx).id, idx, times[idx]);
+    });
   await db.query('delete from answer_counts where survey_id = $1', [plan.surveyId]);
   const rows = [...counts].map(([key, c]) => [...key.split('\u0000'), c] as [string, string, string, number]);
   for (let i = 0; i < rows.length; i += 20_000) {
