@@ -56,12 +56,17 @@ const inputsOf = new Map();
 for (const output of Object.values(result.metafile.outputs)) if (output.entryPoint) inputsOf.set(output.entryPoint, Object.keys(output.inputs));
 
 const explain = process.argv.includes('--explain');
+/** Each module's reason, read once: most modules are shared by many test files. */
 const reasons = new Map();
+const reasonOf = (input) => {
+  if (!reasons.has(input)) reasons.set(input, reason(input, result.metafile.inputs[input]?.imports ?? []));
+  return reasons.get(input);
+};
 let dependent = 0;
 for (const file of files) {
   const inputs = inputsOf.get(file);
   // A file esbuild could not map is kept: unsure means included.
-  const why = inputs ? inputs.map((i) => reasons.get(i) ?? reasons.set(i, reason(i, result.metafile.inputs[i]?.imports ?? [])).get(i)).find(Boolean) : 'not analysed';
+  const why = inputs ? inputs.map(reasonOf).find(Boolean) : 'not analysed';
   if (why) dependent++;
   if (explain) console.log(`${why ? 'database  ' : 'no database'} ${file}${why ? `  (${why})` : ''}`);
   else if (why) console.log(file);
