@@ -12,6 +12,9 @@ import type { Db } from '../db/client.ts';
 import { surveys, surveyVersions } from '../db/schema.ts';
 import { audit } from './audit.ts';
 
+/** Advisory lock class for survey imports (the second key is the slug's hash). */
+const IMPORT_LOCK = 7240003;
+
 export interface Finding {
   element: string;
   message: string;
@@ -74,13 +77,17 @@ export async function importSurvey(
   const title = surveyTitle(definition, slug);
 
   return db.transaction(async (tx) => {
-    const [survey] = await tx
-      .insert(surveys)
-      .values({ slug, title })
-      .onConflictDoUpdate({ target: surveys.slug, set: { title } })
-      .returning({ id: surveys.id });
-    // Serialise concurrent imports of the same survey so version numbers never collide.
-    await tx.execute(sql`select id from ${surveys} where id = ${survey.id} for update`);
+    // Concurrent imports of the same survey (a starting server and `befund demo` reading the same
+    // folder) take turns on a lock named after the slug, so version numbers never collide. The
+    // survey row itself is not locked FOR UPDATE, and not updated when its title is unchanged:
+    // that lock waits for every transaction that stored an answer or link for the survey (their
+    // foreign keys hold a share lock on the row), and one of those, checking its next foreign
+    // key against the row this import had just updated, waited in turn: a deadlock that stopped
+    // a starting server.
+    await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK}, hashtext(${slug}))`);
+    let [survey] = await tx.select({ id: surveys.id, title: surveys.title }).from(surveys).where(eq(surveys.slug, slug));
+    if (!survey) [survey] = await tx.insert(surveys).values({ slug, title }).returning({ id: surveys.id, title: surveys.title });
+    else if (survey.title !== title) await tx.update(surveys).set({ title }).where(eq(surveys.id, survey.id));
     const [same] = await tx
       .select()
       .from(surveyVersions)
