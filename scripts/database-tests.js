@@ -9,6 +9,7 @@
 //
 //   node scripts/database-tests.js            the files, one per line
 //   node scripts/database-tests.js --explain  every test file with its verdict and the reason
+//   node scripts/database-tests.js --all      every test file npm test runs (.ci/run's list)
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,10 @@ function reason(input, imports) {
 }
 
 const files = testFiles();
+if (process.argv.includes('--all')) {
+  console.log(files.join('\n'));
+  process.exit(0);
+}
 const result = await build({
   absWorkingDir: root,
   entryPoints: files,
