@@ -80,10 +80,9 @@ export async function importSurvey(
     // Concurrent imports of the same survey (a starting server and `befund demo` reading the same
     // folder) take turns on a lock named after the slug, so version numbers never collide. The
     // survey row itself is not locked FOR UPDATE, and not updated when its title is unchanged:
-    // that lock waits for every transaction that stored an answer or link for the survey (their
-    // foreign keys hold a share lock on the row), and one of those, checking its next foreign
-    // key against the row this import had just updated, waited in turn: a deadlock that stopped
-    // a starting server.
+    // that lock waits for every open transaction that stored an answer or link for the survey
+    // (their foreign keys hold a key-share lock on the row), and in CI it deadlocked with
+    // `befund demo` storing answers while a server started: the server died.
     await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK}, hashtext(${slug}))`);
     let [survey] = await tx.select({ id: surveys.id, title: surveys.title }).from(surveys).where(eq(surveys.slug, slug));
     if (!survey) [survey] = await tx.insert(surveys).values({ slug, title }).returning({ id: surveys.id, title: surveys.title });
