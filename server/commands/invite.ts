@@ -9,7 +9,7 @@ import { dueParticipants, nextRound, personalUrls, sendDue } from '../mail/send.
 import { DEFAULT_TEMPLATES, lintTemplates, readTemplates } from '../mail/templates.ts';
 import { tokenKey } from '../repositories/participants.ts';
 import { findSurvey } from '../repositories/surveys.ts';
-import { output, parse, required, withApp } from './common.ts';
+import { commandIo, output, parse, required, withApp } from './common.ts';
 import { progress } from './progress.ts';
 
 const USAGE = 'befund invite --survey S [--reminder [--round N]] [--dry-run [--out DATEI.csv]] [--closes ISO] [--rate N] [--templates DATEI.json]';
@@ -28,7 +28,7 @@ export default async function invite(argv: string[]): Promise<void> {
   );
   const slug = required(values.survey as string | undefined, '--survey', USAGE);
   const json = values.json as boolean | undefined;
-  const env = MailEnv.safeParse(process.env);
+  const env = MailEnv.safeParse(commandIo().env);
   if (!env.success) throw new UserError(env.error.issues.map((i) => i.message).join('; '));
   const { SMTP_URL, MAIL_FROM, PANEL_MAX_REMINDERS, PANEL_MAIL_RATE, MAIL_TEMPLATES } = env.data;
   const dryRun = values['dry-run'] === true;
@@ -58,7 +58,7 @@ export default async function invite(argv: string[]): Promise<void> {
       const key = await tokenKey(app.db);
       const csv = mergeCsv(due.map((p) => ({ ...p, ...personalUrls(app.config.publicUrl, key, p.id) })));
       if (values.out) fs.writeFileSync(values.out as string, csv);
-      else if (!json) process.stdout.write(csv);
+      else if (!json) commandIo().stdout.write(csv);
       if (values.out || json) output(json, { due: due.length, kind, round: round ?? null, out: values.out ?? null }, `${due.length} Empfänger in ${values.out} (Serienbrief; nichts gesendet).`);
       return;
     }
@@ -70,9 +70,16 @@ export default async function invite(argv: string[]): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const bar = progress(due.length, json === true);
-    const result = await sendDue(app.db, { ...base, transport, from: MAIL_FROM as string, publicUrl: app.config.publicUrl, templates, closes, ratePerSecond: rate, onMail: (o) => o !== 'deferred' && bar.tick(), stop: () => stopping });
+    let result: Awaited<ReturnType<typeof sendDue>>;
+    try {
+      result = await sendDue(app.db, { ...base, transport, from: MAIL_FROM as string, publicUrl: app.config.publicUrl, templates, closes, ratePerSecond: rate, onMail: (o) => o !== 'deferred' && bar.tick(), stop: () => stopping });
+    } finally {
+      // a command run inside another process (runCommand) must not leave its handlers behind
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      transport.close();
+    }
     bar.done();
-    transport.close();
     const what = kind === 'invitation' ? 'Einladungen' : `Erinnerungen (Runde ${round})`;
     output(json, { kind, round: round ?? null, ...result }, `${result.sent} ${what} gesendet, ${result.failed} dauerhaft fehlgeschlagen, ${result.uncertain} ungewiss (nicht wiederholt), ${result.retries} vorübergehende Fehler wiederholt.`);
   });

@@ -1,6 +1,8 @@
 // A progress bar on a terminal, with the rate and the time still to wait; silent with --json or
 // without a TTY.
-export function progress(total: number, quiet: boolean, stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr) {
+import { commandIo } from './common.ts';
+
+export function progress(total: number, quiet: boolean, stream: { isTTY?: boolean; write(s: string): unknown } = commandIo().stderr) {
   const show = !quiet && stream.isTTY === true;
   const started = Date.now();
   let done = 0;

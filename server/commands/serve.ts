@@ -2,15 +2,17 @@
 // The browser bundles come from `npm run build` (web/dist); bin/befund.js rebuilds them when it
 // runs the sources.
 import closeWithGrace from 'close-with-grace';
+import { readManifest } from '../../web/manifest.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { prepareStudy } from '../startup.ts';
-import { readManifest } from '../../web/manifest.ts';
+import { commandIo } from './common.ts';
 
 export default async function serve(_argv: string[]): Promise<void> {
   const started = Date.now();
-  const config = loadConfig();
+  const { env } = commandIo();
+  const config = loadConfig(env);
   if (Object.keys(readManifest()).length === 0)
     throw new UserError('Die Browser-Dateien fehlen (web/dist/manifest.json): führen Sie npm run build aus / the browser bundles are missing: run npm run build');
   const app = await buildApp(config, { shareEmbedded: true });
@@ -30,8 +32,8 @@ export default async function serve(_argv: string[]): Promise<void> {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const base = process.env.PUBLIC_URL ? config.publicUrl : `http://${config.host}:${port}`;
-  console.log(summary.describe(base, Date.now() - started));
+  const base = env.PUBLIC_URL ? config.publicUrl : `http://${config.host}:${port}`;
+  commandIo().stdout.write(`${summary.describe(base, Date.now() - started)}\n`);
 
   // Drain in-flight requests, then close the database so PGlite's files are complete.
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

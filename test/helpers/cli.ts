@@ -1,7 +1,12 @@
-// Runs the real `befund` command in a child process, as a user would.
+// Runs the `befund` command: runCli in a child process, as a user would; runInProcess inside the
+// test process, through the same dispatch and error wording (server/cli-run.ts), without the
+// 2–5 s of CPU a new Node, tsx and PGlite start cost. Each command keeps one runCli test, for the
+// bin, the exit code and the stderr of a real process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { OWN_PROCESS, runCommand } from '../../server/cli-run.ts';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin/befund.js');
@@ -25,6 +30,36 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** A stream that keeps what is written to it. */
+function collector(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    decodeStrings: false,
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+/**
+ * `befund <args…>` inside this process, with the environment runCli would give the child
+ * (process.env overlaid with `env`; an undefined value unsets) and its stdout and stderr kept.
+ * Paths are relative to the project root, as for runCli. Not for `serve` and `run`, which own
+ * their process.
+ */
+export async function runInProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  if (OWN_PROCESS.includes(args[0])) throw new Error(`befund ${args[0]} runs in a process of its own: use runCli`);
+  if (process.cwd() !== root) throw new Error(`runInProcess resolves paths from ${root}, the test runs in ${process.cwd()}`);
+  const merged: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+  const stdout = collector();
+  const stderr = collector();
+  const code = await runCommand(args, { env: merged, stdout: stdout.stream, stderr: stderr.stream });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 /** Starts `befund serve` and resolves once it prints that it is running. */

@@ -1,16 +1,19 @@
 // The befund commands as a user runs them: survey add/list/set, link create, token create/list/revoke.
+// They run inside the test process (runInProcess); one error of each command, and an unknown
+// command, run the real `befund` (runCli), for its exit code and stderr.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { freshPostgresDatabase } from '../helpers/app.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, runInProcess } from '../helpers/cli.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'befund-cli-'));
 const pg = process.env.DATABASE_URL ? await freshPostgresDatabase(process.env.DATABASE_URL) : undefined;
 t.teardown(async () => pg?.drop());
 const env = { DATA_DIR: dataDir, DATABASE_URL: pg?.url ?? '', PUBLIC_URL: 'https://befund.example.org' };
-const cli = (...args: string[]) => runCli(args, env);
+const cli = (...args: string[]) => runInProcess(args, env);
+const spawned = (...args: string[]) => runCli(args, env);
 const noStack = /\n\s+at .+:\d+:\d+/;
 
 t.test('survey add imports version 1, again changes nothing, and list shows it', async (t) => {
@@ -26,7 +29,7 @@ t.test('survey add imports version 1, again changes nothing, and list shows it',
 t.test('survey add names each finding of a broken survey and imports nothing', async (t) => {
   const file = path.join(dataDir, 'kaputt.json');
   fs.writeFileSync(file, JSON.stringify({ title: 'x', pages: [{ name: 'p', elements: [{ type: 'text', name: 'a' }, { type: 'text', name: 'a' }] }] }));
-  const r = await cli('survey', 'add', file);
+  const r = await spawned('survey', 'add', file);
   t.equal(r.code, 2);
   t.match(r.stderr, /kaputt\.json: nicht importiert:\n {2}a: /);
   t.notMatch(r.stderr, noStack);
@@ -40,7 +43,7 @@ t.test('demo fills a survey imported with survey add (not one of the demos) and 
   t.match(JSON.parse(demo.stdout), { survey: 'survey-kammer-mitglieder', stored: 12 });
   const list = await cli('survey', 'list', '--json');
   t.match(JSON.parse(list.stdout).surveys.find((s: { slug: string }) => s.slug === 'survey-kammer-mitglieder'), { responses: 12 });
-  const unknown = await cli('demo', '--survey', 'gibt-es-nicht', '--responses', '1');
+  const unknown = await spawned('demo', '--survey', 'gibt-es-nicht', '--responses', '1');
   t.match(unknown.stderr, /Die Umfrage "gibt-es-nicht" gibt es nicht/);
   t.notMatch(unknown.stderr, noStack);
 });
@@ -62,7 +65,7 @@ t.test('link create prints a link on PUBLIC_URL; an unknown survey or audience i
   const unknown = await cli('link', 'create', '--survey', 'gibtsnicht', '--audience', 'sme');
   t.equal(unknown.code, 2);
   t.match(unknown.stderr, /Die Umfrage "gibtsnicht" gibt es nicht/);
-  const badAudience = await cli('link', 'create', '--survey', 'om-check-umweltschutz', '--audience', 'Alle');
+  const badAudience = await spawned('link', 'create', '--survey', 'om-check-umweltschutz', '--audience', 'Alle');
   t.equal(badAudience.code, 2);
   t.match(badAudience.stderr, /--audience: Zielgruppe/);
 });
@@ -78,13 +81,13 @@ t.test('token create prints the token once; list shows no secret; revoke marks i
   t.match(JSON.parse(list.stdout).tokens.find((x: { id: number }) => x.id === created.id), { id: created.id, role: 'admin', name: 'Datenschutz', revokedAt: null });
   const revoke = await cli('token', 'revoke', String(created.id));
   t.match(revoke.stdout, new RegExp(`Token ${created.id} widerrufen`));
-  const wrongRole = await cli('token', 'create', '--role', 'chef');
+  const wrongRole = await spawned('token', 'create', '--role', 'chef');
   t.equal(wrongRole.code, 2);
   t.match(wrongRole.stderr, /--role muss researcher oder admin sein/);
 });
 
 t.test('an unknown command names the available ones', async (t) => {
-  const r = await cli('frobnicate');
+  const r = await spawned('frobnicate');
   t.equal(r.code, 2);
   t.match(r.stderr, /Unbekannter Befehl "frobnicate". Verfügbar: serve, survey, link, token/);
 });
