@@ -7,7 +7,7 @@ import path from 'node:path';
 import t from 'tap';
 import { openStudy } from '../../server/study.ts';
 import { freshPostgresDatabase } from '../helpers/app.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, runInProcess } from '../helpers/cli.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'befund-examples-'));
 const pg = process.env.DATABASE_URL ? await freshPostgresDatabase(process.env.DATABASE_URL) : undefined;
@@ -15,7 +15,8 @@ t.teardown(async () => pg?.drop());
 const env = { DATA_DIR: dataDir, DATABASE_URL: pg?.url ?? '' };
 const out = path.join(dataDir, 'out');
 
-const demo = await runCli(['demo', '--responses', '160', '--json'], env);
+// inside the test process (the scripts below run through the real befund run)
+const demo = await runInProcess(['demo', '--responses', '160', '--json'], env);
 t.equal(demo.code, 0, demo.stderr);
 
 t.test('the channel comparison gives per-channel crosstabs equal to the raw answers and chi-square equal to R', async (t) => {

@@ -11,12 +11,13 @@ import { recentAudit } from '../../server/repositories/audit.ts';
 import { insertResponse } from '../../server/repositories/responses.ts';
 import type { Catalogue } from '../../surveys/types.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, runInProcess } from '../helpers/cli.ts';
 import { researcherHeaders, seedLink, seedSurvey, smallSurvey } from '../helpers/fixtures.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'befund-export-'));
 t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-// On disk, so that the real command can open the same database once the app is closed.
+// On disk, so that the command can open the same database once the app is closed. It runs inside
+// the test process (runInProcess), and once as the real `befund export` (runCli).
 const { app, config, cleanup } = await buildTestApp({ DATA_DIR: path.join(dir, 'data') });
 
 // Version 2 adds a choice (code 3) and a number question that version 1 did not ask.
@@ -61,7 +62,7 @@ for (n in names(d)) cat(n, class(d[[n]]), paste(ifelse(is.na(d[[n]]), "NA", as.c
 
 t.test(`befund export writes a German CSV that R's read.csv2 reads with the right columns and values (${dbLabel})`, async (t) => {
   const file = path.join(dir, 'klein.csv');
-  const r = await runCli(['export', '--survey', 'klein', '--format', 'csv', '--out', file, '--locale', 'de', '--status', 'all'], env);
+  const r = await runInProcess(['export', '--survey', 'klein', '--format', 'csv', '--out', file, '--locale', 'de', '--status', 'all'], env);
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /4 Antworten/);
   const bytes = fs.readFileSync(file);
@@ -114,10 +115,10 @@ t.test('befund export is audited and explains a wrong call in one sentence', asy
   const unknown = await runCli(['export', '--survey', 'gibtsnicht', '--format', 'csv', '--out', path.join(dir, 'x.csv')], env);
   t.equal(unknown.code, 2);
   t.match(unknown.stderr, /Umfrage "gibtsnicht" gibt es nicht/);
-  const format = await runCli(['export', '--survey', 'klein', '--format', 'pdf', '--out', path.join(dir, 'x.pdf')], env);
+  const format = await runInProcess(['export', '--survey', 'klein', '--format', 'pdf', '--out', path.join(dir, 'x.pdf')], env);
   t.equal(format.code, 2);
   t.match(format.stderr, /--format muss csv, xlsx, sav, json sein/);
-  const noOut = await runCli(['export', '--survey', 'klein', '--format', 'csv'], env);
+  const noOut = await runInProcess(['export', '--survey', 'klein', '--format', 'csv'], env);
   t.match(noOut.stderr, /--out fehlt/);
   const reopened = await buildApp(config);
   await reopened.ready();
