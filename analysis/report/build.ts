@@ -87,7 +87,7 @@ export function buildReport(input: BuildReportInput): ReportModel {
 
   // the report's base must itself be showable, or comparing it with another report would reveal
   // a small group (e.g. "all" minus "all but one link label")
-  const bases = ctx.protectCounts('_n', (u) => ({ n: index.units.find((x) => x.id === u)?.base ?? 0 }), ['n']);
+  const bases = ctx.bases();
   const total = bases.n(scope);
   if (typeof total !== 'number') {
     throw new ReportError(

@@ -24,6 +24,9 @@ export interface ReportContext {
   /** Protects counts that do not come from `answer_counts` (e.g. open texts per unit);
    *  `overallOnly`: a report shows them for its scope only, not per compared segment. */
   protectCounts(key: string, tables: (unit: string) => Record<string, number>, values: readonly string[], noAnswer?: boolean, overallOnly?: boolean): ProtectedVariable;
+  /** Complete responses per unit, protected over the whole survey (the report bases). Every
+   *  other variable is audited together with them (joint.ts). */
+  bases(): ProtectedVariable;
   /** The same data and protection (shared cache) for other units, e.g. one segment's key findings. */
   withScope(scope: string[], groups: CompareGroup[]): ReportContext;
 }
@@ -53,6 +56,8 @@ export function createContext(
     }
     return pv;
   };
+  const baseOf = new Map(index.units.map((u) => [u.id, u.base]));
+  const bases = () => cached('c\u0000_n', () => protectVariable(index.units, (u) => ({ n: baseOf.get(u) ?? 0 }), ['n'], { noAnswer: false, minGroupSize, published: published.all }));
   return {
     index,
     units: index.units,
@@ -61,12 +66,13 @@ export function createContext(
     minGroupSize,
     protect(variable, values, noAnswer = false) {
       const key = `v\u0000${variable}\u0000${values.join('\u0001')}\u0000${noAnswer}`;
-      return cached(key, () => protectVariable(index.units, (u) => index.table(variable, u), values, { noAnswer, minGroupSize, published: published.all }));
+      return cached(key, () => protectVariable(index.units, (u) => index.table(variable, u), values, { noAnswer, minGroupSize, published: published.all, bases: bases() }));
     },
     protectCounts(key, tables, values, noAnswer = false, overallOnly = false) {
       const p = overallOnly ? published.overall : published.all;
-      return cached(`c\u0000${key}\u0000${values.join('\u0001')}\u0000${noAnswer}\u0000${overallOnly}`, () => protectVariable(index.units, tables, values, { noAnswer, minGroupSize, published: p }));
+      return cached(`c\u0000${key}\u0000${values.join('\u0001')}\u0000${noAnswer}\u0000${overallOnly}`, () => protectVariable(index.units, tables, values, { noAnswer, minGroupSize, published: p, bases: bases() }));
     },
+    bases,
     withScope(other, otherGroups) {
       return createContext(index, other, otherGroups, minGroupSize, cache, audiences, published);
     },

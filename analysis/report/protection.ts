@@ -16,11 +16,14 @@
 // label no share key is offered shows only what follows from the published figures.
 // "No answer" can be a column of its own (ProtectOptions.noAnswer); reports leave it out: a skip
 // is not an answer, and protecting it hides whole groups wherever a few people skipped.
+// Each variable is then audited together with the bases (joint.ts): its n is never more than a
+// group's respondents, so shown bases and shown n must not narrow a small group's size or cells.
 import { listAudiences, loadProfile } from '../profiles/index.ts';
 import { type Figure, protectTable, Span, type SuppressionGrouping, type SuppressionReason } from '../suppress.ts';
 import { auditNonNegative } from '../suppress-lp.ts';
-import { type AudienceScope, publishedGroupings } from './published.ts';
 import type { AggregatedData, OpenTextRow } from '../types.ts';
+import { auditWithBases, type Place } from './joint.ts';
+import { type AudienceScope, publishedGroupings } from './published.ts';
 
 export interface Unit {
   id: string;
@@ -111,6 +114,9 @@ export interface ProtectOptions {
   /** The breakdowns to protect besides the total, and the total's cost; default: the published
    *  set of the registered audience profiles (`publishedGroupings`). */
   published?: Published;
+  /** The survey's bases (complete responses per group, protected on their own, `'_n'`): given,
+   *  the variable is audited together with them (`auditWithBases`). */
+  bases?: ProtectedVariable;
 }
 
 export interface Published {
@@ -174,6 +180,19 @@ export function protectVariable(units: readonly Unit[], tables: (unit: string) =
     // a base would refuse a filter the page offers.
   }, cols.length > 1 ? { audit: auditNonNegative } : {});
 
+  // every published group once: the total and each grouping's groups, with their figures
+  const places: Place[] = [{ ids: units.map((u) => u.id), weight: totalWeight, group: table.total }];
+  for (const grouping of groupings) {
+    const groups = table.groupings[grouping.name];
+    grouping.groups.forEach((g, i) => {
+      places.push({ ids: g.units, weight: grouping.weight ?? 1, group: groups[i] });
+    });
+  }
+  // The question's n per group and the report bases link it to the group sizes: counts
+  // are never negative, so n ≤ base in every group, and a shown base minus the other groups'
+  // shown n bounds a small group's size and cells (issue 12). Audit the two together.
+  if (options.bases) auditWithBases({ units, counts, cols, answers: values, places, bases: options.bases, k });
+
   const index = new Map(units.map((u, i) => [u.id, i]));
   const W = cols.length;
   const vector = (ids: readonly string[], columns: readonly string[]) => {
@@ -186,19 +205,9 @@ export function protectVariable(units: readonly Unit[], tables: (unit: string) =
     return vec;
   };
   const span = new Span();
-  const publish = (ids: readonly string[], g: { n: Figure; counts: Record<string, Figure> }) => {
+  for (const { ids, group: g } of places) {
     if (typeof g.n === 'number') span.add(vector(ids, cols));
     for (const c of cols) if (typeof g.counts[c] === 'number') span.add(vector(ids, [c]));
-  };
-  publish(
-    units.map((u) => u.id),
-    table.total,
-  );
-  for (const grouping of groupings) {
-    const groups = table.groupings[grouping.name];
-    grouping.groups.forEach((g, i) => {
-      publish(g.units, groups[i]);
-    });
   }
   const sum = (ids: readonly string[], columns: readonly string[]) => {
     let s = 0;
