@@ -1,11 +1,12 @@
 // `befund release publish|list` as a user runs it: a release of the demo answers, listed with
-// its reason and responses; a wrong survey or action gets one sentence, no stack trace.
+// its reason and responses; a wrong survey or action gets one sentence, no stack trace. The
+// commands run inside the test process (runInProcess), the wrong survey as the real befund.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { freshPostgresDatabase } from '../helpers/app.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, runInProcess } from '../helpers/cli.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'befund-release-cli-'));
 const pg = process.env.DATABASE_URL ? await freshPostgresDatabase(process.env.DATABASE_URL) : undefined;
@@ -14,7 +15,7 @@ t.teardown(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 const env = { DATA_DIR: dataDir, DATABASE_URL: pg?.url ?? '' };
-const cli = (...args: string[]) => runCli(args, env);
+const cli = (...args: string[]) => runInProcess(args, env);
 const noStack = /\n\s+at .+:\d+:\d+/;
 
 t.test('publish makes a release of every answer; list shows it and what came since', async (t) => {
@@ -39,7 +40,7 @@ t.test('publish makes a release of every answer; list shows it and what came sin
 });
 
 t.test('a wrong survey or action is one sentence', async (t) => {
-  const missing = await cli('release', 'publish', '--survey', 'gibt-es-nicht');
+  const missing = await runCli(['release', 'publish', '--survey', 'gibt-es-nicht'], env);
   t.equal(missing.code, 2);
   t.match(missing.stderr, 'Die Umfrage "gibt-es-nicht" gibt es nicht');
   t.notMatch(missing.stderr, noStack);

@@ -1,19 +1,20 @@
 // `befund survey add FILE.csv|FILE.xlsx` as a user runs it: the XLSForm becomes a survey version,
 // the same file again changes nothing, a changed translation makes the next version, a file
-// with problems imports nothing (or, --lenient, the rest with a list of what was dropped).
+// with problems imports nothing (or, --lenient, the rest with a list of what was dropped). The
+// command runs inside the test process (runInProcess); cli.test.ts runs the real befund survey add.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { freshPostgresDatabase } from '../helpers/app.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runInProcess } from '../helpers/cli.ts';
 import { xlsxOf } from '../helpers/xlsx.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'befund-xlsform-'));
 const pg = process.env.DATABASE_URL ? await freshPostgresDatabase(process.env.DATABASE_URL) : undefined;
 t.teardown(async () => pg?.drop());
 const env = { DATA_DIR: dataDir, DATABASE_URL: pg?.url ?? '', PUBLIC_URL: 'https://befund.example.org' };
-const cli = (...args: string[]) => runCli(args, env);
+const cli = (...args: string[]) => runInProcess(args, env);
 const fixture = fs.readFileSync('test/fixtures/xlsform/weiterbildung.csv', 'utf8');
 
 t.test('an XLSForm file is imported; the same again changes nothing; a new translation makes version 2', async (t) => {
