@@ -46,7 +46,9 @@ export interface JointInput {
   k: number;
 }
 
-/** Hiding a shown base costs this much more than anything else: it is fixed by the bases. */
+/** A shown base is fixed by the bases' protection: hiding it costs FIXED × (all answers + 1), more
+ *  than hiding every figure of the variable, so the audit never chooses it while another way is
+ *  left (hiding all of the variable always is one). */
 const FIXED = 1e6;
 
 const COMPLEMENTARY: Figure = { suppressed: true, reason: 'complementary' };
@@ -97,6 +99,7 @@ export function auditWithBases(input: JointInput): number {
   };
   const value = (atoms: number[]) => atoms.reduce((s, a) => s + atomValues[a], 0);
   const unitsOf = (ids: readonly string[]) => [...new Set(ids.map((id) => index.get(id)).filter((i): i is number => i !== undefined))];
+  const grand = atomValues.reduce((a, b) => a + b, 0);
   let primaries = 0;
   for (const place of places) {
     const us = unitsOf(place.ids);
@@ -123,15 +126,14 @@ export function auditWithBases(input: JointInput): number {
     const n = value(atoms);
     const small = n > 0 && n < k;
     if (small) primaries++;
-    put(atoms, { hidden: isSuppressed(bases.n(place.ids)), primary: small, cost: FIXED * (n + 1), fixed: true }, null);
+    put(atoms, { hidden: isSuppressed(bases.n(place.ids)), primary: small, cost: FIXED * (grand + 1), fixed: true }, null);
   }
   if (primaries === 0) return 0;
   const list = [...figures.values()];
   let hidden = 0;
   for (const i of auditNonNegative({ atomValues, figures: list, k })) {
     const f = list[i];
-    // a shown base stays shown (the report shows it anyway); the audit chooses one only when
-    // nothing of the variable would do, which hiding every figure of it always does
+    // a shown base stays shown (the report shows it anyway)
     if (f.fixed) continue;
     for (const { place, col } of f.at) {
       if (col === null) place.group.n = COMPLEMENTARY;
