@@ -1,20 +1,23 @@
 // Server-side validation with survey-core semantics. One rule for every answer:
 //
 //   data → shape checks (ours, documented: keys, types, choices, text, depth and size limits)
-//        → a FRESH survey-core Model per answer, loaded with the data
+//        → a survey-core Model without answers, loaded with the data
 //        → answers to hidden or disabled questions removed (survey-core decides, to a fixpoint)
 //        → choice checks on what is shown (visible choices, exclusive items)
 //        → survey-core's own validate(): every error when complete; for a partial save only the
 //          answered questions, and without "required" (an unanswered page is not an error yet)
 //        → expressions recomputed
 //
-// A fresh Model costs a few milliseconds, but a reused one carries state from one respondent to
-// the next (a dynamic panel filled by one respondent stayed in the model for the next). The
-// compiled validator (surveys/compile.ts) gives the same verdicts without a Model where it can.
+// The reference builds a FRESH Model per answer. The route's validator reuses one Model per
+// survey version, reset after each answer (surveys/model-pool.ts: a Model reused without that
+// carries state from one respondent to the next, e.g. a dynamic panel's panels), and is tested
+// against the reference; the compiled validator (surveys/compile.ts) gives the same verdicts
+// without a Model where it can.
 import { Model, settings } from 'survey-core';
 import 'survey-core/i18n/german';
 import { compileValidator } from './compile.ts';
 import { shapePhase } from './compiled/shape-phase.ts';
+import { modelPool, type PoolStats } from './model-pool.ts';
 import { type AnyQ, notAllowed } from './shape.ts';
 
 export type Locale = 'de' | 'en';
@@ -58,25 +61,46 @@ export function afterShapeChecks(questions: AnyQ[], decide: (clean: Data, option
   };
 }
 
-/** The validator for one survey version: compiled where possible (surveys/compile.ts), else survey-core's. */
+/**
+ * The validator for one survey version: compiled where possible (surveys/compile.ts), else
+ * survey-core's on Models reused from answer to answer (surveys/model-pool.ts).
+ */
 export function createValidator(json: unknown): Validator {
-  return compileValidator(json) ?? createReferenceValidator(json);
+  return compileValidator(json) ?? createSurveyCoreValidator(json);
 }
 
 /** The survey-core path: a fresh Model per answer; the reference the compiled validator is tested against. */
 export function createReferenceValidator(json: unknown): Validator {
-  // Only definitions are read from this Model (names, choices, rate values); it never holds answers.
-  const template = new Model(json);
-  return afterShapeChecks(template.getAllQuestions(false, false, false) as AnyQ[], (clean, { complete, locale }) => {
+  return surveyCoreValidator(json, (locale, decide) => {
     const model = new Model(json);
     if (model.locale !== locale) model.locale = locale;
-    const questions = model.getAllQuestions(false, false, false) as AnyQ[];
-    const stripped = strip(model, questions, clean);
-    return (
-      failed(shownChoiceErrors(questions, stripped, locale)) ??
-      failed(surveyCoreErrors(model, questions, complete)) ?? { ok: true, data: withExpressions(questions, stripped) }
-    );
+    return decide(model);
   });
+}
+
+/**
+ * The survey-core path on reused Models, reset after each answer (surveys/model-pool.ts); the
+ * route's validator for definitions that do not compile. Tested against the reference above.
+ */
+export function createSurveyCoreValidator(json: unknown): Validator & { models: PoolStats } {
+  const pool = modelPool(json);
+  return { ...surveyCoreValidator(json, (locale, decide) => pool.use(locale, decide)), models: pool.stats };
+}
+
+/** survey-core's verdict on the answers the shape checks keep, on a Model `withModel` provides: one without answers, in `locale`. */
+function surveyCoreValidator(json: unknown, withModel: (locale: Locale, decide: (model: Model) => ValidationResult) => ValidationResult): Validator {
+  // Only definitions are read from this Model (names, choices, rate values); it never holds answers.
+  const template = new Model(json);
+  return afterShapeChecks(template.getAllQuestions(false, false, false) as AnyQ[], (clean, { complete, locale }) =>
+    withModel(locale, (model) => {
+      const questions = model.getAllQuestions(false, false, false) as AnyQ[];
+      const stripped = strip(model, questions, clean);
+      return (
+        failed(shownChoiceErrors(questions, stripped, locale)) ??
+        failed(surveyCoreErrors(model, questions, complete)) ?? { ok: true, data: withExpressions(questions, stripped) }
+      );
+    }),
+  );
 }
 
 const shown = (q: AnyQ) => q.isVisible && q.isParentVisible && !q.isReadOnly;
