@@ -14,7 +14,7 @@ import { recentAudit } from '../../server/repositories/audit.ts';
 import { insertResponse } from '../../server/repositories/responses.ts';
 import type { Catalogue } from '../../surveys/types.ts';
 import { buildTestApp, dbLabel } from '../helpers/app.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, runInProcess } from '../helpers/cli.ts';
 import { researcherHeaders, seedLink, seedSurvey } from '../helpers/fixtures.ts';
 
 const { app, cleanup } = await buildTestApp();
@@ -214,6 +214,6 @@ t.test('befund purge prints what it deleted', async (t) => {
   t.equal(human.code, 0, human.stderr);
   t.match(human.stdout, /alt: 2 gelöscht \(2 vollständig, 0 unvollständig\), Aufbewahrung 7 Tage/);
   t.match(human.stdout, /Insgesamt 2 Antworten gelöscht/);
-  const json = await runCli(['purge', '--json'], env);
+  const json = await runInProcess(['purge', '--json'], env);
   t.same(JSON.parse(json.stdout), { deleted: 0, surveys: [{ survey: 'alt', retentionDays: 7, deleted: 0, complete: 0, partial: 0 }] });
 });

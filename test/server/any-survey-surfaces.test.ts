@@ -13,7 +13,7 @@ import { loadConfig } from '../../server/config.ts';
 import { createShare } from '../../server/repositories/shares.ts';
 import { seededRandom } from '../../surveys/synthetic.ts';
 import { dbLabel, freshPostgresDatabase } from '../helpers/app.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runInProcess } from '../helpers/cli.ts';
 import { researcherHeaders, seedFixtureStudy } from '../helpers/fixtures.ts';
 
 const FIXTURES = ['survey-pflege-beruf', 'survey-kammer-mitglieder', 'survey-weiterbildung-betrieb'];
@@ -87,11 +87,12 @@ const questionNames: Record<string, string[]> = {};
   await app.close();
 }
 
-// 2. `befund analyze` as a user runs it, on the same database, one survey after the other (one
-// process at a time: a PGlite folder allows no more, and a busy machine's database answers each)
+// 2. `befund analyze` through the command's own dispatch (in this process: analyze's real-process
+// runs are in analyze.test.ts), on the same database, one survey after the other (the app above is
+// closed first: a PGlite folder allows one user at a time)
 const cli: Record<string, Record<string, Report>> = {};
 for (const fixture of FIXTURES) {
-  const res = await runCli(['analyze', '--survey', fixture, '--audience', 'all', '--format', 'json,html', '--out', path.join(out, fixture), '--json'], dbEnv, 300_000);
+  const res = await runInProcess(['analyze', '--survey', fixture, '--audience', 'all', '--format', 'json,html', '--out', path.join(out, fixture), '--json'], dbEnv);
   if (res.code !== 0) throw new Error(`befund analyze ${fixture}: ${res.stderr}`);
   cli[fixture] = Object.fromEntries(AUDIENCES.map((a) => [a, JSON.parse(readFileSync(path.join(out, fixture, a, 'report.json'), 'utf8'))]));
 }
