@@ -118,34 +118,92 @@ export function isSuppressed(f: Figure): f is Suppressed {
 // ---- linear algebra: is a 0/1 atom vector in the span of others? ----
 const EPS = 1e-9;
 
-/** The linear span of published figures (Gaussian elimination): what can be derived from them. */
+/** One row of the echelon form: its pivot and its non-zero entries (indices ascending). */
+export interface SpanRow {
+  pivot: number;
+  idx: Int32Array;
+  val: Float64Array;
+}
+
+/**
+ * The linear span of published figures (Gaussian elimination): what can be derived from them.
+ * Rows are stored sparse (only their non-zero entries), the vector being reduced dense; the
+ * arithmetic is that of dense rows (an entry that is 0 in a row changes nothing), in the order
+ * the rows were added.
+ */
 export class Span {
-  private rows: { pivot: number; vec: Float64Array }[] = [];
-  reduce(v: Float64Array): Float64Array {
-    const r = Float64Array.from(v);
-    for (const { pivot, vec } of this.rows) {
+  private rows: SpanRow[] = [];
+  /** Reduces `r` in place by every row, in the order they were added. */
+  reduceInPlace(r: Float64Array): Float64Array {
+    for (const { pivot, idx, val } of this.rows) {
       const f = r[pivot];
-      if (Math.abs(f) > EPS) for (let i = 0; i < r.length; i++) r[i] -= f * vec[i];
+      if (Math.abs(f) > EPS) for (let k = 0; k < idx.length; k++) r[idx[k]] -= f * val[k];
     }
     return r;
   }
-  add(v: Float64Array): void {
-    const r = this.reduce(v);
-    let pivot = -1;
-    for (let i = 0; i < r.length; i++) if (Math.abs(r[i]) > EPS && (pivot < 0 || Math.abs(r[i]) > Math.abs(r[pivot]))) pivot = i;
-    if (pivot >= 0) this.addReduced(r, pivot);
+  reduce(v: Float64Array): Float64Array {
+    return this.reduceInPlace(Float64Array.from(v));
   }
-  /** Adds a vector already reduced by this span, with a non-zero entry at `pivot` (taken over). */
-  addReduced(r: Float64Array, pivot: number): { pivot: number; vec: Float64Array } {
+  add(v: Float64Array): void {
+    this.addDense(Float64Array.from(v));
+  }
+  /** Adds the 0/1 vector with ones at `atoms` (of `length` entries). Returns whether the rank grew. */
+  addAtoms(atoms: ArrayLike<number>, length: number): boolean {
+    return this.addDense(onesAt(atoms, length));
+  }
+  containsAtoms(atoms: ArrayLike<number>, length: number): boolean {
+    return isZero(this.reduceInPlace(onesAt(atoms, length)));
+  }
+  /** Adds `r` (taken over and reduced in place). */
+  private addDense(r: Float64Array): boolean {
+    this.reduceInPlace(r);
+    const pivot = pivotOf(r);
+    if (pivot >= 0) this.addReduced(r, pivot);
+    return pivot >= 0;
+  }
+  /** Adds a vector already reduced by this span, with a non-zero entry at `pivot` (scaled in place). */
+  addReduced(r: Float64Array, pivot: number): SpanRow {
     const f = r[pivot];
-    for (let i = 0; i < r.length; i++) r[i] /= f;
-    const row = { pivot, vec: r };
+    let nz = 0;
+    for (let i = 0; i < r.length; i++) {
+      r[i] /= f;
+      if (r[i] !== 0) nz++;
+    }
+    const idx = new Int32Array(nz);
+    const val = new Float64Array(nz);
+    for (let i = 0, k = 0; i < r.length; i++) {
+      if (r[i] !== 0) {
+        idx[k] = i;
+        val[k++] = r[i];
+      }
+    }
+    const row = { pivot, idx, val };
     this.rows.push(row);
     return row;
   }
   contains(v: Float64Array): boolean {
-    return this.reduce(v).every((x) => Math.abs(x) <= EPS);
+    return isZero(this.reduce(v));
   }
+  get rank(): number {
+    return this.rows.length;
+  }
+  /** Forgets every row after the first `rank` (as if only the vectors that gave those were added). */
+  truncate(rank: number): void {
+    this.rows.length = Math.min(this.rows.length, rank);
+  }
+}
+
+function onesAt(atoms: ArrayLike<number>, length: number): Float64Array {
+  const r = new Float64Array(length);
+  for (let k = 0; k < atoms.length; k++) r[atoms[k]] = 1;
+  return r;
+}
+const isZero = (r: Float64Array) => r.every((x) => Math.abs(x) <= EPS);
+/** The entry of largest magnitude above EPS (the first of equals), or −1. */
+function pivotOf(r: Float64Array): number {
+  let pivot = -1;
+  for (let i = 0; i < r.length; i++) if (Math.abs(r[i]) > EPS && (pivot < 0 || Math.abs(r[i]) > Math.abs(r[pivot]))) pivot = i;
+  return pivot;
 }
 
 /** Is `target` an exact linear combination of `shown`? Exported for the attack test. */
@@ -162,7 +220,8 @@ interface Place {
   value: string | null; // null: the group's n
 }
 interface Aggregate {
-  vec: Float64Array;
+  /** The atoms it adds up, ascending. */
+  atoms: Int32Array;
   total: number;
   places: Place[];
   /** Unit indices the figure adds up. */
@@ -197,16 +256,12 @@ function buildAggregates(input: SuppressionInput): { aggregates: Aggregate[]; gr
       const signature = atoms.join(',');
       let id = bySignature.get(signature);
       if (id === undefined) {
-        const vec = new Float64Array(U * V);
         let total = 0;
-        for (const a of atoms) {
-          vec[a] = 1;
-          total += input.units[Math.floor(a / V)].counts[input.values[a % V]] ?? 0;
-        }
+        for (const a of atoms) total += input.units[Math.floor(a / V)].counts[input.values[a % V]] ?? 0;
         const inUnit = new Uint8Array(U);
         for (const u of sorted) inUnit[u] = 1;
         id = aggregates.length;
-        aggregates.push({ vec, total, places: [], units: sorted, inUnit, value: cell ?? -1, weight, isTotal: false, suppressed: null, primary: false });
+        aggregates.push({ atoms: Int32Array.from(atoms), total, places: [], units: sorted, inUnit, value: cell ?? -1, weight, isTotal: false, suppressed: null, primary: false });
         bySignature.set(signature, id);
       }
       const agg = aggregates[id];
@@ -240,10 +295,13 @@ function buildAggregates(input: SuppressionInput): { aggregates: Aggregate[]; gr
   return { aggregates, groups };
 }
 
-/** A perturbation of the atoms: +1 / −1 on a few (unit, value) counts. */
-type Perturbation = { atom: number; sign: number }[];
-
-const dot = (y: Perturbation, a: Aggregate) => y.reduce((s, { atom, sign }) => s + sign * a.vec[atom], 0);
+/** A perturbation of the atoms: +1 / −1 on a few (unit, value) counts, the first `length` entries
+ *  of `atoms` and `signs`. */
+interface Perturbation {
+  atoms: number[];
+  signs: number[];
+  length: number;
+}
 
 /**
  * The perturbations that change the figure `s`: an attacker who sees only figures unchanged by
@@ -256,51 +314,159 @@ const dot = (y: Perturbation, a: Aggregate) => y.reduce((s, { atom, sign }) => s
  *  - move (u1 → u2 in v): changes n and cell v of the groups separating u1 and u2; the only kind
  *    that hides a group's n, i.e. "one more group as a whole".
  *  - shift (u1: v → v2) and single (u1, v): change groups holding u1, the total among them.
+ * Each is passed to `visit` in this order (one object, overwritten for the next: copy what you
+ * keep); `visit` returns true to stop.
  */
-function* perturbationsOf(s: Aggregate, U: number, V: number): Generator<Perturbation> {
-  const atom = (u: number, v: number) => u * V + v;
-  const outside = [...Array(U).keys()].filter((u) => !s.inUnit[u]);
+function forEachPerturbation(s: Aggregate, U: number, V: number, visit: (y: Perturbation) => boolean): void {
+  const y: Perturbation = { atoms: [0, 0, 0, 0], signs: [0, 0, 0, 0], length: 0 };
+  const outside: number[] = [];
+  for (let u = 0; u < U; u++) if (!s.inUnit[u]) outside.push(u);
+  const put = (length: number, a0: number, s0: number, a1 = 0, s1 = 0, a2 = 0, s2 = 0, a3 = 0, s3 = 0) => {
+    y.length = length;
+    y.atoms[0] = a0;
+    y.signs[0] = s0;
+    y.atoms[1] = a1;
+    y.signs[1] = s1;
+    y.atoms[2] = a2;
+    y.signs[2] = s2;
+    y.atoms[3] = a3;
+    y.signs[3] = s3;
+    return visit(y);
+  };
   for (const u1 of s.units) {
     if (s.value >= 0) {
       const v = s.value;
       for (const u2 of outside) {
         for (let v2 = 0; v2 < V; v2++) {
-          if (v2 !== v) {
-            yield [
-              { atom: atom(u1, v), sign: 1 },
-              { atom: atom(u1, v2), sign: -1 },
-              { atom: atom(u2, v), sign: -1 },
-              { atom: atom(u2, v2), sign: 1 },
-            ];
-          }
+          if (v2 !== v && put(4, u1 * V + v, 1, u1 * V + v2, -1, u2 * V + v, -1, u2 * V + v2, 1)) return;
         }
       }
-      for (const u2 of outside) {
-        yield [
-          { atom: atom(u1, v), sign: 1 },
-          { atom: atom(u2, v), sign: -1 },
-        ];
-      }
-      for (let v2 = 0; v2 < V; v2++) {
-        if (v2 !== v) {
-          yield [
-            { atom: atom(u1, v), sign: 1 },
-            { atom: atom(u1, v2), sign: -1 },
-          ];
-        }
-      }
-      yield [{ atom: atom(u1, v), sign: 1 }];
+      for (const u2 of outside) if (put(2, u1 * V + v, 1, u2 * V + v, -1)) return;
+      for (let v2 = 0; v2 < V; v2++) if (v2 !== v && put(2, u1 * V + v, 1, u1 * V + v2, -1)) return;
+      if (put(1, u1 * V + v, 1)) return;
     } else {
       for (let v = 0; v < V; v++) {
-        for (const u2 of outside) {
-          yield [
-            { atom: atom(u1, v), sign: 1 },
-            { atom: atom(u2, v), sign: -1 },
-          ];
+        for (const u2 of outside) if (put(2, u1 * V + v, 1, u2 * V + v, -1)) return;
+      }
+      for (let v = 0; v < V; v++) if (put(1, u1 * V + v, 1)) return;
+    }
+  }
+}
+
+/**
+ * The perturbations of `forEachPerturbation` that may change no shown figure, in another order:
+ * a rectangle (u1, u2 × v, v2) or a move (u1 → u2) leaves a shown figure that holds u1 and one
+ * of the atoms moved unchanged only if it holds u2 too, so u2 is drawn from the narrowest such
+ * figure (`touches.narrowest`) instead of from all other units. Every perturbation skipped is one
+ * a shown figure sees. For the certificate, whose answer does not depend on the order.
+ */
+function forEachUnseenCandidate(s: Aggregate, U: number, V: number, touches: Touches, visit: (y: Perturbation) => boolean): void {
+  const y: Perturbation = { atoms: [0, 0, 0, 0], signs: [0, 0, 0, 0], length: 0 };
+  const put = (length: number, a0: number, s0: number, a1 = 0, s1 = 0, a2 = 0, s2 = 0, a3 = 0, s3 = 0) => {
+    y.length = length;
+    y.atoms[0] = a0;
+    y.signs[0] = s0;
+    y.atoms[1] = a1;
+    y.signs[1] = s1;
+    y.atoms[2] = a2;
+    y.signs[2] = s2;
+    y.atoms[3] = a3;
+    y.signs[3] = s3;
+    return visit(y);
+  };
+  const all = [...Array(U).keys()];
+  /** Units outside s that every shown figure holding u1 and one of `atoms` (passing `accept`) holds too. */
+  const partners = (atoms: number[], accept: (a: Aggregate) => boolean) => (touches.narrowest(atoms, accept) ?? all).filter((u) => !s.inUnit[u]);
+  for (const u1 of s.units) {
+    if (s.value >= 0) {
+      const v = s.value;
+      for (let v2 = 0; v2 < V; v2++) {
+        if (v2 === v) continue;
+        // a rectangle leaves every n unchanged: only cells of columns v and v2 can see it
+        for (const u2 of partners([u1 * V + v, u1 * V + v2], (a) => a.value >= 0)) {
+          if (put(4, u1 * V + v, 1, u1 * V + v2, -1, u2 * V + v, -1, u2 * V + v2, 1)) return;
         }
       }
-      for (let v = 0; v < V; v++) yield [{ atom: atom(u1, v), sign: 1 }];
+      for (const u2 of partners([u1 * V + v], () => true)) if (put(2, u1 * V + v, 1, u2 * V + v, -1)) return;
+      for (let v2 = 0; v2 < V; v2++) if (v2 !== v && put(2, u1 * V + v, 1, u1 * V + v2, -1)) return;
+      if (put(1, u1 * V + v, 1)) return;
+    } else {
+      for (let v = 0; v < V; v++) {
+        for (const u2 of partners([u1 * V + v], () => true)) if (put(2, u1 * V + v, 1, u2 * V + v, -1)) return;
+      }
+      for (let v = 0; v < V; v++) if (put(1, u1 * V + v, 1)) return;
     }
+  }
+}
+
+/** y · s: how much the perturbation changes the figure s (its atoms are 0/1). */
+function effectOn(y: Perturbation, s: Aggregate, V: number): number {
+  let e = 0;
+  for (let i = 0; i < y.length; i++) {
+    const atom = y.atoms[i];
+    const v = atom % V;
+    if (s.inUnit[(atom - v) / V] && (s.value < 0 || s.value === v)) e += y.signs[i];
+  }
+  return e;
+}
+
+/**
+ * Which figures a perturbation changes, found through the figures that hold each of its atoms
+ * (a perturbation has at most four atoms, a unit lies in a few groups) instead of by testing
+ * every figure.
+ */
+class Touches {
+  private readonly byAtom: number[][];
+  private readonly acc: Int32Array;
+  private readonly stamp: Int32Array;
+  private epoch = 0;
+  private readonly seen: number[] = [];
+  constructor(private readonly aggregates: readonly Aggregate[], atomCount: number) {
+    this.byAtom = Array.from({ length: atomCount }, () => []);
+    aggregates.forEach((a, id) => {
+      for (const atom of a.atoms) this.byAtom[atom].push(id);
+    });
+    this.acc = new Int32Array(aggregates.length);
+    this.stamp = new Int32Array(aggregates.length);
+  }
+  /** Accumulates y · a for every shown figure a that holds one of y's atoms; returns those ids. */
+  private collect(y: Perturbation): number[] {
+    this.epoch++;
+    this.seen.length = 0;
+    for (let i = 0; i < y.length; i++) {
+      for (const id of this.byAtom[y.atoms[i]]) {
+        if (this.aggregates[id].suppressed !== null) continue;
+        if (this.stamp[id] !== this.epoch) {
+          this.stamp[id] = this.epoch;
+          this.acc[id] = 0;
+          this.seen.push(id);
+        }
+        this.acc[id] += y.signs[i];
+      }
+    }
+    return this.seen;
+  }
+  /** The shown figures y changes, in the figures' order. */
+  shownChanged(y: Perturbation): number[] {
+    const out = this.collect(y).filter((id) => this.acc[id] !== 0);
+    return out.sort((a, b) => a - b);
+  }
+  /** The units of the shown figure with the fewest units among those that hold one of `atoms` and
+   *  pass `accept`, or null if there is none. */
+  narrowest(atoms: readonly number[], accept: (a: Aggregate) => boolean): readonly number[] | null {
+    let best: Aggregate | null = null;
+    for (const atom of atoms) {
+      for (const id of this.byAtom[atom]) {
+        const a = this.aggregates[id];
+        if (a.suppressed === null && (!best || a.units.length < best.units.length) && accept(a)) best = a;
+      }
+    }
+    return best ? best.units : null;
+  }
+  /** Does y change any shown figure? */
+  changesShown(y: Perturbation): boolean {
+    for (const id of this.collect(y)) if (this.acc[id] !== 0) return true;
+    return false;
   }
 }
 
@@ -383,7 +549,8 @@ export function protectTable(input: SuppressionInput, options: { audit?: Auditor
     }
   }
   const primaries = aggregates.filter((a) => a.primary && a.units.length > 0);
-  const shownVecs = () => aggregates.filter((a) => a.suppressed === null).map((a) => a.vec);
+  const L = U * V;
+  const touches = new Touches(aggregates, L);
   const hide = (a: Aggregate) => {
     a.suppressed ??= 'complementary';
   };
@@ -392,47 +559,52 @@ export function protectTable(input: SuppressionInput, options: { audit?: Auditor
   // cheapest perturbation that changes it; every shown figure it changes is hidden. Figures
   // already hidden cost nothing, so later cells reuse earlier patterns.
   const chosen: Perturbation[] = [];
-  let span: Span | null = null;
+  const shown = new ShownSpan(aggregates, L);
   for (const s of primaries) {
-    if (chosen.some((y) => Math.abs(dot(y, s)) > EPS)) continue; // still valid: we only hid more since
-    span ??= spanOf(shownVecs());
-    if (!span.contains(s.vec)) continue;
-    let best: { y: Perturbation; touched: Aggregate[]; score: Score } | null = null;
-    for (const y of perturbationsOf(s, U, V)) {
-      const oneSided = y.filter(({ atom }) => atomCount(atom) === 0).length;
-      if (best && oneSided > best.score[0]) continue;
-      const touched: Aggregate[] = [];
+    if (chosen.some((y) => effectOn(y, s, V) !== 0)) continue; // still valid: we only hid more since
+    if (!shown.span().containsAtoms(s.atoms, L)) continue;
+    let best: { y: Perturbation; touched: number[]; score: Score } | null = null;
+    forEachPerturbation(s, U, V, (y) => {
+      let oneSided = 0;
+      for (let i = 0; i < y.length; i++) if (atomCount(y.atoms[i]) === 0) oneSided++;
+      if (best && oneSided > best.score[0]) return false;
+      const touched = touches.shownChanged(y);
       let totals = 0;
       let cost = 0;
-      for (const a of aggregates) {
-        if (a.suppressed === null && Math.abs(dot(y, a)) > EPS) {
-          touched.push(a);
-          if (a.isTotal) totals++;
-          cost += costOf(a);
-        }
+      for (const id of touched) {
+        const a = aggregates[id];
+        if (a.isTotal) totals++;
+        cost += costOf(a);
       }
-      const score: Score = [oneSided, totals, cost, touched.map((a) => a.total).sort((a, b) => a - b)];
-      if (!best || better(score, best.score)) best = { y, touched, score };
-    }
+      // not better than the best so far whatever the sizes: no need to sort them
+      if (best && oneSided === best.score[0] && (totals > best.score[1] || (totals === best.score[1] && cost > best.score[2]))) return false;
+      const score: Score = [oneSided, totals, cost, touched.map((id) => aggregates[id].total).sort((a, b) => a - b)];
+      if (!best || better(score, best.score)) best = { y: { atoms: y.atoms.slice(), signs: y.signs.slice(), length: y.length }, touched, score };
+      return false;
+    });
     if (!best) continue;
-    for (const a of best.touched) hide(a);
-    chosen.push(best.y);
-    span = null;
+    const { y, touched } = best as { y: Perturbation; touched: number[] };
+    for (const id of touched) hide(aggregates[id]);
+    chosen.push(y);
   }
 
   // belt and braces: whatever is still derivable gets the cheapest figure that breaks it hidden
   for (let guard = 0; guard <= aggregates.length; guard++) {
-    const shown = spanOf(shownVecs());
-    const s = primaries.find((a) => shown.contains(a.vec));
+    const span = shown.span();
+    const s = primaries.find((a) => span.containsAtoms(a.atoms, L));
     if (!s) break;
     const candidates = aggregates.filter((a) => a.suppressed === null).sort((a, b) => byValueDesc(b, a));
-    const breaking = candidates.find((c) => !derivable(s.vec, aggregates.filter((a) => a.suppressed === null && a !== c).map((a) => a.vec)));
+    const breaking = candidates.find((c) => {
+      const without = new Span();
+      for (const a of aggregates) if (a.suppressed === null && a !== c) without.addAtoms(a.atoms, L);
+      return !without.containsAtoms(s.atoms, L);
+    });
     hide(breaking ?? candidates[0]);
   }
 
   // 3. pruning: show again every complementary figure, most valuable first, whose showing
   // reveals no primary figure (this also shows any hidden figure that was derivable anyway)
-  prune(aggregates, primaries);
+  prune(aggregates, primaries, L);
 
   // 4. the audit beyond linear combinations: counts are never negative, so a shown 0 pins the
   // cells under it; the auditor hides what else each primary figure needs to keep k values
@@ -441,28 +613,31 @@ export function protectTable(input: SuppressionInput, options: { audit?: Auditor
   const certified = (s: Aggregate): boolean => {
     let up = 0;
     let down = 0;
-    for (const y of perturbationsOf(s, U, V)) {
-      const effect = dot(y, s);
-      if (Math.abs(effect) < EPS || aggregates.some((a) => a.suppressed === null && Math.abs(dot(y, a)) > EPS)) continue;
+    let done = false;
+    forEachUnseenCandidate(s, U, V, touches, (y) => {
+      const effect = effectOn(y, s, V);
+      if (effect === 0 || touches.changesShown(y)) return false;
       // applying y·sign(effect) λ times raises s by λ|effect|; the atoms it lowers must stay ≥ 0
       let raise = Number.POSITIVE_INFINITY;
       let lower = Number.POSITIVE_INFINITY;
-      for (const { atom, sign } of y) {
-        if (sign * effect < 0) raise = Math.min(raise, atomCount(atom));
-        else lower = Math.min(lower, atomCount(atom));
+      for (let i = 0; i < y.length; i++) {
+        const c = atomCount(y.atoms[i]);
+        if (y.signs[i] * effect < 0) raise = Math.min(raise, c);
+        else lower = Math.min(lower, c);
       }
       up = Math.max(up, raise * Math.abs(effect));
       down = Math.max(down, lower * Math.abs(effect));
-      if (up + down >= k - 1) return true;
-    }
-    return false;
+      done = up + down >= k - 1;
+      return done;
+    });
+    return done;
   };
   const uncertain = options.audit ? primaries.filter((a) => !certified(a)) : [];
   if (options.audit && uncertain.length > 0) {
     const check = new Set(uncertain);
-    const atomValues = Array.from({ length: U * V }, (_, a) => atomCount(a));
+    const atomValues = Array.from({ length: L }, (_, a) => atomCount(a));
     const figures = aggregates.map((a) => ({
-      atoms: a.units.flatMap((u) => (a.value >= 0 ? [u * V + a.value] : input.values.map((_, v) => u * V + v))),
+      atoms: Array.from(a.atoms),
       hidden: a.suppressed !== null,
       primary: check.has(a),
       cost: (a.isTotal ? TOTAL_COST : 1) * costOf(a),
@@ -502,10 +677,46 @@ function compareLists(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
-function spanOf(vecs: readonly Float64Array[]): Span {
-  const span = new Span();
-  for (const v of vecs) span.add(v);
-  return span;
+
+/**
+ * The span of the shown figures, kept across hiding: the figures are added in their order, and
+ * when figures have been hidden since, only the rows from the first hidden figure that added one
+ * are rebuilt (a hidden figure that added no row lies in the span of the figures before it, so
+ * the span without it is the same). The result is the span a fresh build from the shown figures
+ * gives, row for row. Figures are only ever hidden while this is in use.
+ */
+class ShownSpan {
+  private readonly s = new Span();
+  /** Per figure added, in order: the rank before it and whether it added a row. */
+  private readonly log: { id: number; rank: number; added: boolean }[] = [];
+  private built = false;
+  constructor(
+    private readonly aggregates: readonly Aggregate[],
+    private readonly length: number,
+  ) {}
+  span(): Span {
+    let from = -1;
+    if (!this.built) {
+      from = 0;
+      this.built = true;
+    } else {
+      const cut = this.log.findIndex((e) => e.added && this.aggregates[e.id].suppressed !== null);
+      if (cut >= 0) {
+        from = this.log[cut].id;
+        this.s.truncate(this.log[cut].rank);
+        this.log.length = cut;
+      }
+    }
+    if (from >= 0) {
+      for (let id = from; id < this.aggregates.length; id++) {
+        const a = this.aggregates[id];
+        if (a.suppressed !== null) continue;
+        const rank = this.s.rank;
+        this.log.push({ id, rank, added: this.s.addAtoms(a.atoms, this.length) });
+      }
+    }
+    return this.s;
+  }
 }
 
 /**
@@ -514,26 +725,27 @@ function spanOf(vecs: readonly Float64Array[]): Span {
  * showing `c` reveals a primary exactly when the primary's residual is a multiple of c's.
  * Repeats until nothing changes, so no hidden figure is left derivable.
  */
-function prune(aggregates: Aggregate[], primaries: Aggregate[]): void {
-  const span = spanOf(aggregates.filter((a) => a.suppressed === null).map((a) => a.vec));
-  const residuals = primaries.map((p) => span.reduce(p.vec));
+function prune(aggregates: Aggregate[], primaries: Aggregate[], L: number): void {
+  const span = new Span();
+  for (const a of aggregates) if (a.suppressed === null) span.addAtoms(a.atoms, L);
+  const residuals = primaries.map((p) => span.reduceInPlace(onesAt(p.atoms, L)));
   for (let changed = true; changed; ) {
     changed = false;
     const hidden = aggregates.filter((a) => a.suppressed === 'complementary').sort(byValueDesc);
     for (const c of hidden) {
-      const r = span.reduce(c.vec);
-      let pivot = -1;
-      for (let i = 0; i < r.length; i++) if (Math.abs(r[i]) > EPS && (pivot < 0 || Math.abs(r[i]) > Math.abs(r[pivot]))) pivot = i;
+      const r = span.reduceInPlace(onesAt(c.atoms, L));
+      const pivot = pivotOf(r);
       if (pivot >= 0) {
         const reveals = residuals.some((rs) => {
           const f = rs[pivot] / r[pivot];
-          return rs.every((x, i) => Math.abs(x - f * r[i]) <= EPS);
+          for (let i = 0; i < rs.length; i++) if (!(Math.abs(rs[i] - f * r[i]) <= EPS)) return false;
+          return true;
         });
         if (reveals) continue;
         const row = span.addReduced(r, pivot);
         for (const rs of residuals) {
           const f = rs[row.pivot];
-          if (Math.abs(f) > EPS) for (let i = 0; i < rs.length; i++) rs[i] -= f * row.vec[i];
+          if (Math.abs(f) > EPS) for (let k = 0; k < row.idx.length; k++) rs[row.idx[k]] -= f * row.val[k];
         }
       }
       c.suppressed = null;
@@ -552,3 +764,4 @@ export function comparableGroups(table: ProtectedTable, grouping: string): { gro
   const comparison = groups.length >= 2;
   return { groups: groups.map((g) => g.key), comparison, test: comparison && groups.every((g) => g.complete) };
 }
+
