@@ -25,6 +25,8 @@ export interface AttackOptions {
   timeLimit?: number;
   /** Stop solving after this many seconds; the rest are undecided. */
   budget?: number;
+  /** Questions the public definition makes everyone answer (definition.ts `requiredQuestions`). */
+  required?: ReadonlySet<string>;
   /** The true value of a figure, to check the model (shown figures equal it, intervals hold it). */
   truth?: (f: Fig) => number | null;
 }
@@ -98,7 +100,7 @@ export async function attack(published: Published[], u: Universe, o: AttackOptio
     let kind: VarKind = kinds.get(variable) ?? 'plain';
     let ip: IntegerProgram | null = null;
     for (;;) {
-      const m = buildModel(variable, kind, cells, model, cap);
+      const m = buildModel(variable, kind, cells, model, cap, o.required?.has(variable) ?? false);
       ip = await IntegerProgram.create(m.upper, m.rows, o.timeLimit ?? 5);
       if (ip.feasible()) {
         for (const [key, f] of hidden) {

@@ -19,8 +19,10 @@ export interface VariableModel {
 /**
  * `figs`: the published figures of this variable and those on responses only ('*').
  * `cap`: an upper bound on any cell (e.g. the largest published total).
+ * `required`: the public definition says everyone was asked and had to answer (definition.ts):
+ * N = E = B in every cell.
  */
-export function buildModel(variable: string, kind: VarKind, cells: string[], figs: Fig[], cap: number): VariableModel {
+export function buildModel(variable: string, kind: VarKind, cells: string[], figs: Fig[], cap: number, required = false): VariableModel {
   const values = [...new Set(figs.flatMap((f) => f.terms.filter((t) => t.stat === 'X').map((t) => t.value as string)))].sort();
   const cellIndex = new Map(cells.map((c, i) => [c, i]));
   const C = cells.length;
@@ -47,6 +49,10 @@ export function buildModel(variable: string, kind: VarKind, cells: string[], fig
     rows.push(le(col('E', c), col('B', c)));
     // a dynamic panel counts entries: one person may give several
     if (kind !== 'entries') rows.push(le(col('N', c), col('E', c)));
+    if (required && kind !== 'entries') {
+      rows.push({ cols: [col('E', c), col('B', c)], coefs: [1, -1], lower: 0, upper: 0 });
+      rows.push({ cols: [col('N', c), col('E', c)], coefs: [1, -1], lower: 0, upper: 0 });
+    }
     if (kind === 'single' && values.length) rows.push({ cols: [...values.map((v) => col('X', c, v)), col('N', c)], coefs: [...values.map(() => 1), -1], lower: 0, upper: 0 });
     else for (const v of values) rows.push(le(col('X', c, v), col('N', c)));
   }

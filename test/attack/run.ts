@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { seededRandom, syntheticModel, syntheticResponse } from '../../surveys/synthetic.ts';
 import { type AttackResult, attack, type Finding, universeOf } from './attack.ts';
+import { requiredQuestions } from './definition.ts';
 import { collect, type FilterPlan, injectGet, type Published } from './fetch.ts';
 import { figuresOf, isCount, type Universe } from './figures.ts';
 import { numberAttacks, type SideFinding, scopedSummaries, temporalAttack, textAttacks } from './side.ts';
@@ -25,6 +26,8 @@ export interface RunOptions {
   temporal?: { group: string; count: number };
   /** Check the model against the posted responses. */
   checkTruth?: boolean;
+  /** Ignore what the public definition says about required questions (to compare). */
+  ignoreRequired?: boolean;
 }
 
 export interface RunSummary {
@@ -51,7 +54,9 @@ export async function runAttack(app: FastifyInstance, study: Study, plan: StudyP
   const get = injectGet(app);
   const c = await collect(get, study.slug, study.keys, o.plan);
   const u: Universe = universeOf(c.published, Object.values(c.options).flatMap((x) => x.labels));
-  const all = await attack(c.published, u, { k: o.k, timeLimit: o.timeLimit, budget: o.budget, truth: o.checkTruth ? (f) => truthOf(f, study.truth, u) : undefined });
+  // the definition is public (the respondent page serves it)
+  const required = o.ignoreRequired ? new Set<string>() : requiredQuestions(plan.definition);
+  const all = await attack(c.published, u, { k: o.k, timeLimit: o.timeLimit, budget: o.budget, required, truth: o.checkTruth ? (f) => truthOf(f, study.truth, u) : undefined });
   const recovered = recoveredOf(all);
   const byClass: Record<string, number> = {};
   if (o.classes && recovered.length) {
@@ -59,9 +64,9 @@ export async function runAttack(app: FastifyInstance, study: Study, plan: StudyP
     const inKey = new Set<string>();
     for (const audience of Object.keys(study.keys)) {
       const mine = c.published.filter((p) => p.audience === audience);
-      for (const f of recoveredOf(await attack(mine, u, { k: o.k, timeLimit: o.timeLimit }))) inKey.add(f.key);
+      for (const f of recoveredOf(await attack(mine, u, { k: o.k, timeLimit: o.timeLimit, required }))) inKey.add(f.key);
       const alone = mine.filter((p) => p.filters.segments.length + p.filters.labels.length === 0);
-      for (const f of recoveredOf(await attack(alone, u, { k: o.k, timeLimit: o.timeLimit }))) inReport.add(f.key);
+      for (const f of recoveredOf(await attack(alone, u, { k: o.k, timeLimit: o.timeLimit, required }))) inReport.add(f.key);
     }
     for (const f of recovered) {
       const cls = inReport.has(f.key) ? 'one unfiltered report' : inKey.has(f.key) ? "one key's filters" : 'across keys';
