@@ -102,3 +102,36 @@ export function mayBeSkipped(json: unknown): Set<string> {
   }
   return out;
 }
+
+/** Question types whose required answer is one value per respondent, counted as given (a matrix
+ *  row, a ranking item or a multipletext item may stay empty under a required question). */
+const ONE_ANSWER = new Set(['radiogroup', 'dropdown', 'rating', 'boolean', 'text', 'comment', 'checkbox', 'tagbox']);
+
+/**
+ * Questions every complete respondent was asked and had to answer: required (`isRequired`, not
+ * `requiredIf`), of a one-answer type, and nothing can hide, disable or skip them (no visibleIf,
+ * enableIf, requiredIf or readOnly on the question or an enclosing panel or page, not hidden, not
+ * in a dynamic panel, no survey trigger). Anyone who reads the public definition knows that their
+ * n equals the base in every group, so the report protection must assume it too
+ * (analysis/report/joint.ts). In doubt, a question is left out: then nothing is assumed.
+ */
+export function alwaysAnswered(json: unknown): Set<string> {
+  const out = new Set<string>();
+  if (!isPlainObject(json)) return out;
+  const model = new Model(json);
+  // a trigger (complete, skip, setvalue …) can end or jump past a page
+  if (model.triggers.length > 0) return out;
+  for (const q of model.getAllQuestions(false, false, false)) {
+    if (!ONE_ANSWER.has(q.getType()) || q.isRequired !== true || q.requiredIf) continue;
+    if (q.valueName && q.valueName !== q.name) continue;
+    let sure = true;
+    // biome-ignore lint/suspicious/noExplicitAny: pages and panels share these properties, not a type
+    for (let e: any = q; e && sure; e = e.parent) {
+      if (e.visibleIf || e.enableIf || e.requiredIf || e.readOnly || e.visible === false) sure = false;
+      // enclosed by plain panels and a page only
+      else if (e !== q && e.getType() !== 'panel' && e.getType() !== 'page') sure = false;
+    }
+    if (sure) out.add(q.name);
+  }
+  return out;
+}

@@ -13,6 +13,7 @@
 import { ConditionRunner, Model, surveyLocalization } from 'survey-core';
 import type { Question } from 'survey-core';
 import 'survey-core/i18n/german';
+import { alwaysAnswered } from './asked.ts';
 import { parseMark } from './marks.ts';
 import { type Catalogue, type CatalogueQuestion, type Choice, type LocalizedText, type Measure, OTHER_CHOSEN, type Variable } from './types.ts';
 
@@ -34,6 +35,8 @@ export function buildCatalogue(json: unknown): Catalogue {
   const locales = orderLocales(model.getUsedLocales());
   const all = model.getAllQuestions(false, false, false).filter((q) => !NO_VALUE.has(q.getType()));
   const questions = all.map((q) => catalogueQuestion(q as AnyQ, locales));
+  const required = alwaysAnswered(json);
+  for (const q of questions) if (required.has(q.name)) q.required = true;
   const byName = new Map(questions.map((q) => [q.name, q]));
   all.forEach((q, i) => {
     const reads = conditionReads(q as AnyQ);

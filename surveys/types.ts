@@ -73,6 +73,13 @@ export const CatalogueQuestionSchema = z.object({
   shownIf: z.array(VariableSchema).optional(),
   /** The author's `befund` mark (role, audiences, short title), when the definition has a valid one. */
   befund: MarkSchema.optional(),
+  /**
+   * Set where every complete respondent was asked the question and had to answer it (required,
+   * nothing can hide, disable or skip it: surveys/asked.ts `alwaysAnswered`). The definition is
+   * public, so its n equals the base in every group for anyone; the report protection assumes
+   * it (analysis/report/joint.ts). Absent: not known (catalogues stored before it existed too).
+   */
+  required: z.literal(true).optional(),
 });
 export type CatalogueQuestion = z.infer<typeof CatalogueQuestionSchema>;
 

@@ -18,7 +18,7 @@ import { DEFAULT_SEGMENT_LABELS, ownSegments, type Profile, type ResolvedProfile
 import { DEFAULT_MIN_GROUP_SIZE, type Figure, suppressionNotice } from '../suppress.ts';
 import type { AggregatedData } from '../types.ts';
 import { baseName } from '../versions.ts';
-import { type CompareGroup, createContext } from './context.ts';
+import { type CompareGroup, createContext, requiredKeys } from './context.ts';
 import { passes, type ReportFilters } from './filters.ts';
 import { type FindingInput, type FindingScope, keyFindings } from './findings.ts';
 import type { QuestionResult, ReportModel } from './model.ts';
@@ -83,7 +83,7 @@ export function buildReport(input: BuildReportInput): ReportModel {
     .map((segment) => ({ key: segment, label: labelOf(segment), units: scopeUnits.filter((u) => u.segment === segment).map((u) => u.id) }))
     .filter((g) => g.units.length > 0);
   const scope = scopeUnits.map((u) => u.id);
-  const ctx = createContext(index, scope, groups, k, new Map(), input.audiences);
+  const ctx = createContext(index, scope, groups, k, new Map(), input.audiences, undefined, requiredKeys(catalogue));
 
   // the report's base must itself be showable, or comparing it with another report would reveal
   // a small group (e.g. "all" minus "all but one link label")

@@ -1,6 +1,6 @@
 // What every question builder needs: the indexed data, the report's scope (units it draws on),
 // the compared groups, and the survey-wide protection of each variable (cached).
-import type { LocalizedText } from '../../surveys/types.ts';
+import type { Catalogue, LocalizedText } from '../../surveys/types.ts';
 import { type Figure, isSuppressed, type Suppressed } from '../suppress.ts';
 import { type DataIndex, NO_ANSWER, type ProtectedVariable, type Published, protectVariable, publishedSet, registeredAudiences, type Unit } from './protection.ts';
 import type { AudienceScope } from './published.ts';
@@ -47,6 +47,9 @@ export function createContext(
     all: publishedSet(index.units, minGroupSize, audiences),
     overall: publishedSet(index.units, minGroupSize, audiences, true),
   },
+  // the protection keys whose n is the base in every group for anyone who reads the definition
+  // (`requiredKeys`): audited with that knowledge (joint.ts)
+  required: ReadonlySet<string> = new Set(),
 ): ReportContext {
   const cached = (key: string, make: () => ProtectedVariable) => {
     let pv = cache.get(key);
@@ -66,20 +69,37 @@ export function createContext(
     minGroupSize,
     protect(variable, values, noAnswer = false) {
       const key = `v\u0000${variable}\u0000${values.join('\u0001')}\u0000${noAnswer}`;
-      return cached(key, () => protectVariable(index.units, (u) => index.table(variable, u), values, { noAnswer, minGroupSize, published: published.all, bases: bases() }));
+      return cached(key, () => protectVariable(index.units, (u) => index.table(variable, u), values, { noAnswer, minGroupSize, published: published.all, bases: bases(), required: required.has(variable) }));
     },
     protectCounts(key, tables, values, noAnswer = false, overallOnly = false) {
       const p = overallOnly ? published.overall : published.all;
-      return cached(`c\u0000${key}\u0000${values.join('\u0001')}\u0000${noAnswer}\u0000${overallOnly}`, () => protectVariable(index.units, tables, values, { noAnswer, minGroupSize, published: p, bases: bases() }));
+      return cached(`c\u0000${key}\u0000${values.join('\u0001')}\u0000${noAnswer}\u0000${overallOnly}`, () => protectVariable(index.units, tables, values, { noAnswer, minGroupSize, published: p, bases: bases(), required: required.has(key) }));
     },
     bases,
     withScope(other, otherGroups) {
-      return createContext(index, other, otherGroups, minGroupSize, cache, audiences, published);
+      return createContext(index, other, otherGroups, minGroupSize, cache, audiences, published, required);
     },
   };
 }
 
 export { NO_ANSWER };
+
+/**
+ * The protection keys (as the question builders protect them) of the questions every complete
+ * respondent had to answer (`required` in the catalogue): a choice, rating or boolean question's
+ * variable, a checkbox's 0/1 variables, a number's answered count (`q#answered`, number.ts) and
+ * an open question's text count (`q#texts`, texts.ts).
+ */
+export function requiredKeys(catalogue: Catalogue): Set<string> {
+  const out = new Set<string>();
+  for (const q of catalogue.questions) {
+    if (!q.required) continue;
+    const counted = q.variables.filter((v) => v.measure !== 'text');
+    if (counted.length === 0 && q.variables.length === 1) out.add(`${q.variables[0].key}#texts`);
+    for (const v of counted) out.add(v.measure === 'scale' ? `${v.key}#answered` : v.key);
+  }
+  return out;
+}
 
 /** A group's figures for one variable: whole-group suppression where its n is hidden or small. */
 export interface GroupFigures {

@@ -20,6 +20,13 @@
 // uses no base, and one that gives a small base uses bases only (protected by `'_n'`).
 // A variable whose answers may exceed its respondents (dynamic-panel entries, pooled) has no
 // such bound and is left as it is.
+// A required question that nothing can hide or skip (catalogue `required`) is answered by every
+// complete respondent, and the definition that says so is public: its "no answer" is 0 in every
+// group for anyone. The audit then drops those atoms (and those of a skip column, e.g. a number's
+// unanswered count), i.e. fixes them to 0, so a base of such a question is the group's n: a shown
+// base gives n, and a hidden small base is hidden in n too. Only units whose skips are in fact 0
+// are fixed (responses of an older version in which the question was optional may have skipped);
+// knowing more than an outsider can only hide more.
 
 import { type Figure, isSuppressed, type ProtectedGroup } from '../suppress.ts';
 import { auditNonNegative } from '../suppress-lp.ts';
@@ -44,6 +51,8 @@ export interface JointInput {
   places: Place[];
   bases: ProtectedVariable;
   k: number;
+  /** Every complete respondent answered (catalogue `required`): fix "no answer" to 0. */
+  required?: boolean;
 }
 
 /** A shown base is fixed by the bases' protection: hiding it costs FIXED × (all answers + 1), more
@@ -58,7 +67,9 @@ interface JointFigure {
   hidden: boolean;
   primary: boolean;
   cost: number;
-  /** A base: its state comes from the bases' protection and does not change. */
+  /** A base: its state comes from the bases' protection and does not change. Kept apart from a
+   *  figure of the variable with the same atoms (a required question's n): the report shows or
+   *  hides that one as the audit decides. */
   fixed: boolean;
   /** Where the figure is published: the place and the column (null: the group's n). */
   at: { place: Place; col: string | null }[];
@@ -70,21 +81,35 @@ export function auditWithBases(input: JointInput): number {
   const W = cols.length;
   const C = W + 1; // the last column: no answer
   const index = new Map(units.map((u, i) => [u.id, i]));
-  const atomValues: number[] = new Array(units.length * C).fill(0);
+  const full: number[] = new Array(units.length * C).fill(0);
+  // atom → its index in the audit, or -1 where it is known to be 0 (required, see above)
+  const atomIndex: number[] = new Array(units.length * C).fill(0);
+  const skips = [...cols.keys()].filter((j) => !answers.includes(cols[j]));
   for (const [i, u] of units.entries()) {
     const row = counts.get(u.id) ?? {};
     let answered = 0;
     cols.forEach((c, j) => {
-      atomValues[i * C + j] = row[c] ?? 0;
+      full[i * C + j] = row[c] ?? 0;
       answered += row[c] ?? 0;
     });
     if (answered > u.base) return 0; // entries, not persons: n ≤ base does not hold
-    atomValues[i * C + W] = u.base - answered;
+    full[i * C + W] = u.base - answered;
+    if (input.required && full[i * C + W] === 0 && skips.every((j) => full[i * C + j] === 0)) {
+      for (const j of [...skips, W]) atomIndex[i * C + j] = -1;
+    }
   }
+  const atomValues: number[] = [];
+  full.forEach((v, a) => {
+    if (atomIndex[a] < 0) return;
+    atomIndex[a] = atomValues.length;
+    atomValues.push(v);
+  });
   const figures = new Map<string, JointFigure>();
-  const put = (atoms: number[], f: Omit<JointFigure, 'atoms' | 'at'>, at: JointFigure['at'][number] | null) => {
+  const put = (all: number[], f: Omit<JointFigure, 'atoms' | 'at'>, at: JointFigure['at'][number] | null) => {
+    const atoms = all.map((a) => atomIndex[a]).filter((a) => a >= 0);
+    if (atoms.length === 0) return; // known to be 0
     atoms.sort((a, b) => a - b);
-    const key = atoms.join(',');
+    const key = `${f.fixed ? 'base:' : ''}${atoms.join(',')}`;
     let g = figures.get(key);
     if (!g) {
       g = { atoms, ...f, at: [] };
@@ -97,7 +122,7 @@ export function auditWithBases(input: JointInput): number {
     }
     if (at) g.at.push(at);
   };
-  const value = (atoms: number[]) => atoms.reduce((s, a) => s + atomValues[a], 0);
+  const value = (atoms: number[]) => atoms.reduce((s, a) => s + full[a], 0);
   const unitsOf = (ids: readonly string[]) => [...new Set(ids.map((id) => index.get(id)).filter((i): i is number => i !== undefined))];
   const grand = atomValues.reduce((a, b) => a + b, 0);
   let primaries = 0;

@@ -117,6 +117,9 @@ export interface ProtectOptions {
   /** The survey's bases (complete responses per group, protected on their own, `'_n'`): given,
    *  the variable is audited together with them (`auditWithBases`). */
   bases?: ProtectedVariable;
+  /** Every complete respondent answered (catalogue `required`): n = base in every unit, and
+   *  whoever reads the definition knows it; the audit with the bases assumes it too. */
+  required?: boolean;
 }
 
 export interface Published {
@@ -191,7 +194,7 @@ export function protectVariable(units: readonly Unit[], tables: (unit: string) =
   // The question's n per group and the report bases link it to the group sizes: counts
   // are never negative, so n ≤ base in every group, and a shown base minus the other groups'
   // shown n bounds a small group's size and cells (issue 12). Audit the two together.
-  if (options.bases) auditWithBases({ units, counts, cols, answers: values, places, bases: options.bases, k });
+  if (options.bases) auditWithBases({ units, counts, cols, answers: values, places, bases: options.bases, k, required: options.required });
 
   const index = new Map(units.map((u, i) => [u.id, i]));
   const W = cols.length;

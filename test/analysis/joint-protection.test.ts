@@ -5,6 +5,8 @@
 // than k values. The attacker of test/attack/ (integer programs over person-level unknowns,
 // independent of the protection code) reads the three unfiltered audience reports of generated
 // studies and must find no primary figure ("weniger als 5") with fewer than k feasible values.
+// A question everyone answered is required in the catalogue, and the attacker, who reads the
+// public definition, knows n = base for it in every group (test/attack/definition.ts).
 import t from 'tap';
 import { loadProfile } from '../../analysis/profiles/index.ts';
 import { buildReport, ReportError } from '../../analysis/report/build.ts';
@@ -17,7 +19,7 @@ import type { Published } from '../attack/fetch.ts';
 const K = 5;
 const L = (de: string) => ({ de, en: de });
 const SEGMENTS = ['intermediary', 'sme', 'works_council'];
-const question = (name: string) => ({
+const question = (name: string, required: boolean) => ({
   name,
   type: 'radiogroup',
   title: L(name),
@@ -25,12 +27,16 @@ const question = (name: string) => ({
   hasOther: false,
   befund: { role: 'rating' as const },
   variables: [{ key: name, question: name, measure: 'nominal' as const, label: L(name), values: ['a', 'b', 'c'].map((value) => ({ value, label: L(value) })) }],
+  ...(required ? { required: true as const } : {}),
 });
 
-/** A study: segments of 1 … 40 people (one link each), questions answered by all, or by some. */
+/** A study: segments of 1 … 40 people (one link each), questions answered by all (required), or by some. */
 function study(seed: number): { catalogue: Catalogue; data: AggregatedData } {
   const rnd = seededRandom(seed);
-  const questions = Array.from({ length: 3 }, (_, i) => ({ q: question(`q${i + 1}`), skip: rnd() < 0.5 ? 0 : 0.3 }));
+  const questions = Array.from({ length: 3 }, (_, i) => {
+    const skip = rnd() < 0.5 ? 0 : 0.3;
+    return { q: question(`q${i + 1}`, skip === 0), skip };
+  });
   const data: AggregatedData = { bases: [], counts: [], openTexts: [] };
   for (const segment of SEGMENTS) {
     // one small segment of 1 … 4 beside larger ones
@@ -63,7 +69,8 @@ t.test('the report bases and a question’s n do not pin a small segment’s siz
         if (!(err instanceof ReportError)) throw err;
       }
     }
-    const r = await attack(published, { segments: SEGMENTS, labels: [''] }, { k: K, timeLimit: 30 });
+    const required = new Set(catalogue.questions.filter((q) => q.required).map((q) => q.name));
+    const r = await attack(published, { segments: SEGMENTS, labels: [''] }, { k: K, timeLimit: 30, required });
     hidden += r.protected;
     t.same(r.infeasible, [], `seed ${seed}: every variable's model has an integer point`);
     t.same(
