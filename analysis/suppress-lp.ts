@@ -14,6 +14,7 @@
 //   too slow for a report request).
 // Then the audit runs again, until every primary figure holds k values. Hiding more never
 // reveals anything, so the linear rule still holds afterwards.
+import { createHash } from 'node:crypto';
 import type { Highs } from 'highs';
 
 type Loader = () => Promise<Highs>;
@@ -50,6 +51,8 @@ type Model = any;
 function newModel(): Model {
   const m = highs.createModel();
   // presolve off: the audit re-solves one model with another objective, from the last basis
+  // time_limit: seconds per solve (HiGHS adds up the runs of one model; feasibleIntervals re-solves
+  // its model per target and resets the clocks before each run)
   m.options.set({ output_flag: false, presolve: 'off', time_limit: 20 });
   return m;
 }
@@ -86,6 +89,8 @@ export function feasibleIntervals(problem: AuditProblem, targets: number[][], wi
       const bound = (sense: 'min' | 'max') => {
         m.changeColsCost({ kind: 'set', indices: t }, t.map(() => 1));
         m.changeObjectiveSense(sense === 'min' ? highs.constants.objectiveSense.minimize : highs.constants.objectiveSense.maximize);
+        // HiGHS counts time_limit over every run of a model: each solve gets the full limit
+        m.zeroAllClocks();
         m.run();
         const st = status(m);
         const value = st === 'optimal' ? (m.getObjectiveValue() as number) : Number.NaN;
@@ -156,7 +161,10 @@ export function selectComplements(problem: AuditProblem, target: number[]): numb
  */
 export function auditNonNegative(problem: AuditProblem): number[] {
   // the same table is audited again for every report and filter of a release: remember answers
-  const key = JSON.stringify([problem.k, problem.atomValues, problem.figures.map((f) => [f.atoms, f.hidden, f.primary, f.cost])]);
+  // (a digest: with hundreds of link labels the problem's text runs to megabytes)
+  const key = createHash('sha256')
+    .update(JSON.stringify([problem.k, problem.atomValues, problem.figures.map((f) => [f.atoms, f.hidden, f.primary, f.cost])]))
+    .digest('base64');
   const known = memo.get(key);
   if (known) return known;
   const out = audit(problem);

@@ -31,6 +31,8 @@
 // Open-text lists use the same function with one value column counting the texts.
 // Suppressed figures are `{ suppressed: true, reason }`, never 0; `notice` gives the wording.
 
+import { createHash } from 'node:crypto';
+
 export interface SuppressionUnit {
   id: string;
   counts: Record<string, number>;
@@ -507,6 +509,28 @@ const TOTAL_COST = 1000;
 
 /** Applies primary and complementary suppression to one variable's table. */
 export function protectTable(input: SuppressionInput, options: { audit?: Auditor } = {}): ProtectedTable {
+  // the same table is protected again for every report, filter and share read of a release (each
+  // builds its own context): remember the answer per input and auditor, hand out copies (callers
+  // mark further figures hidden in theirs)
+  let auditor = 0;
+  if (options.audit) {
+    auditor = auditors.get(options.audit) ?? auditors.set(options.audit, auditors.size + 1).size;
+  }
+  const key = createHash('sha256').update(`${auditor}\u0000${JSON.stringify(input)}`).digest('base64');
+  const known = tables.get(key);
+  if (known) return structuredClone(known);
+  const out = protectUncached(input, options);
+  if (tables.size >= MEMO) tables.delete(tables.keys().next().value as string);
+  tables.set(key, out);
+  return structuredClone(out);
+}
+
+const MEMO = 2000;
+const tables = new Map<string, ProtectedTable>();
+/** A number per auditor function (the memo's key). */
+const auditors = new Map<Auditor, number>();
+
+function protectUncached(input: SuppressionInput, options: { audit?: Auditor }): ProtectedTable {
   const k = input.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   for (const u of input.units) {
     for (const [value, c] of Object.entries(u.counts)) {

@@ -5,7 +5,8 @@
 // figure; it must hide exactly the same figures, for the same reasons, on any table. Random
 // tables: nested breakdowns (segments, labels inside them), overlapping ones (scopes), the
 // published set of generated studies (published.ts), weights, the group-attribute rule and the
-// non-negativity audit (HiGHS).
+// non-negativity audit (HiGHS). protectTable also remembers its answers per input and auditor: a
+// second call gives a copy of the same table, and the auditor is not asked again.
 import t from 'tap';
 import { type AudienceScope, type PublishedUnit, publishedGroupings } from '../../analysis/report/published.ts';
 import { Span, derivable as fastDerivable, protectTable, type SuppressionGrouping, type SuppressionInput } from '../../analysis/suppress.ts';
@@ -131,4 +132,34 @@ t.test('the sparse span decides as the dense one', async (t) => {
     if (expected) inSpan++;
   }
   t.ok(inSpan > 30, `${inSpan} targets in the span`);
+});
+
+t.test('a table protected again is answered from memory, as a copy of its own', async (t) => {
+  const input = nestedTable(seededRandom(7));
+  const first = protectTable(input, { audit: auditNonNegative });
+  const expected = JSON.stringify(first);
+  // a caller marks further figures hidden in its copy (joint.ts does)
+  first.total.n = { suppressed: true, reason: 'complementary' };
+  for (const g of Object.values(first.groupings)) for (const x of g) x.counts = {};
+  const again = protectTable(input, { audit: auditNonNegative });
+  t.equal(JSON.stringify(again), expected);
+  t.not(again, first);
+  t.equal(JSON.stringify(referenceProtectTable(input, { audit: auditNonNegative })), expected);
+  // another auditor is another key; a table is audited once
+  let calls = 0;
+  const counting = (p: Parameters<typeof auditNonNegative>[0]) => {
+    calls++;
+    return auditNonNegative(p);
+  };
+  let table: SuppressionInput | null = null;
+  for (let seed = 1; seed <= 200 && !table; seed++) {
+    const candidate = publishedTable(seededRandom(5000 + seed));
+    protectTable(candidate, { audit: counting });
+    if (calls > 0) table = candidate;
+  }
+  t.ok(table, 'a table that needs the audit');
+  const before = calls;
+  const audited = JSON.stringify(protectTable(table as SuppressionInput, { audit: counting }));
+  t.equal(calls, before, 'the second time from memory');
+  t.equal(audited, JSON.stringify(referenceProtectTable(table as SuppressionInput, { audit: auditNonNegative })));
 });
