@@ -2,6 +2,7 @@
 // recognised and changes nothing; a changed one becomes version n+1. Lint findings refuse the
 // whole import, so nothing is half-imported.
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { alwaysAnswered } from '../../surveys/asked.ts';
 import { buildCatalogue } from '../../surveys/catalogue.ts';
 import { type CodingFinding, codingSplits, lintCodingChanges } from '../../surveys/coding.ts';
 import { definitionHash } from '../../surveys/hash.ts';
@@ -157,14 +158,49 @@ export async function listVersions(db: Db, surveyId: number) {
     .orderBy(asc(surveyVersions.version));
 }
 
-/** Every version's number, import time and catalogue, oldest first (analysis/versions.ts merges them). */
+/**
+ * Every version's number, import time and catalogue, oldest first (analysis/versions.ts merges
+ * them). Which questions everyone had to answer (`required`) is read from the definition here, not
+ * from the stored catalogue: catalogues stored before it was recorded lack it, and the report
+ * protection must assume what the public definition tells anyone (analysis/report/joint.ts).
+ */
 export async function versionCatalogues(db: Db, surveyId: number) {
   const rows = await db
-    .select({ version: surveyVersions.version, createdAt: surveyVersions.createdAt, catalogue: surveyVersions.catalogue })
+    .select({
+      version: surveyVersions.version,
+      createdAt: surveyVersions.createdAt,
+      catalogue: surveyVersions.catalogue,
+      definition: surveyVersions.definition,
+      contentHash: surveyVersions.contentHash,
+    })
     .from(surveyVersions)
     .where(eq(surveyVersions.surveyId, surveyId))
     .orderBy(asc(surveyVersions.version));
-  return rows.map((r) => ({ ...r, catalogue: r.catalogue as Catalogue }));
+  return rows.map(({ version, createdAt, catalogue, definition, contentHash }) => ({
+    version,
+    createdAt,
+    catalogue: withRequired(catalogue as Catalogue, requiredOf(contentHash, definition)),
+  }));
+}
+
+/** alwaysAnswered per definition (by content hash: a version's definition never changes). */
+const requiredByHash = new Map<string, Set<string>>();
+function requiredOf(contentHash: string, definition: unknown): Set<string> {
+  let found = requiredByHash.get(contentHash);
+  if (!found) {
+    found = alwaysAnswered(definition);
+    if (requiredByHash.size >= 1000) requiredByHash.delete(requiredByHash.keys().next().value as string);
+    requiredByHash.set(contentHash, found);
+  }
+  return found;
+}
+
+/** The catalogue with `required` set exactly on the questions named. */
+function withRequired(catalogue: Catalogue, required: Set<string>): Catalogue {
+  return {
+    ...catalogue,
+    questions: catalogue.questions.map(({ required: _stored, ...q }) => (required.has(q.name) ? { ...q, required: true as const } : q)),
+  };
 }
 
 /** The coding warnings of version `version` against the one before it (none for the first). */
