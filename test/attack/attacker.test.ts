@@ -25,11 +25,15 @@ t.test('the attacker recovers no protected count and no person’s answer', asyn
   const o = { plan: 'full' as const, k, timeLimit: 30, checkTruth: true };
   const scenarios: Scenario[] = [await runScenario(ta.app, 'demo (wc 4 + 2)', demoPlan({ worksCouncil: true }), { ...o, temporal: { group: 'works_council|nord', count: k } })];
   scenarios.push(...(await randomScenarios(ta.app, studies, firstSeed, 8, o)));
+  // A random study may have all its reports refused (seeds 15 and 30 of the first 50 do), which
+  // leaves nothing to attack there; the demo and most studies must give reports.
+  const read = scenarios.filter((s) => s.summary.reports > 0).map((s) => s.name);
+  t.ok(read.includes(scenarios[0].name), `${scenarios[0].name}: the share keys read reports`);
+  t.ok(read.length > scenarios.length / 2, `the share keys read reports in ${read.length} of ${scenarios.length} studies`);
   let protectedFigures = 0;
   for (const s of scenarios) {
     const r = s.summary;
     protectedFigures += r.protected;
-    t.ok(r.reports > 0, `${s.name}: the share keys read reports`);
     t.same(r.modelErrors.slice(0, 5), [], `${s.name}: the attacker's model agrees with the posted answers`);
     t.same(r.infeasible, [], `${s.name}: every variable's model has an integer point`);
     const primary = r.recovered.filter((f) => f.primary).map((f) => `${f.where} (${f.reason}): [${f.bound?.outerLo}, ${f.bound?.outerHi}]`);
