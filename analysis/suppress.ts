@@ -31,7 +31,6 @@
 // Open-text lists use the same function with one value column counting the texts.
 // Suppressed figures are `{ suppressed: true, reason }`, never 0; `notice` gives the wording.
 
-import { createHash } from 'node:crypto';
 
 export interface SuppressionUnit {
   id: string;
@@ -516,7 +515,7 @@ export function protectTable(input: SuppressionInput, options: { audit?: Auditor
   if (options.audit) {
     auditor = auditors.get(options.audit) ?? auditors.set(options.audit, auditors.size + 1).size;
   }
-  const key = createHash('sha256').update(`${auditor}\u0000${JSON.stringify(input)}`).digest('base64');
+  const key = digest(`${auditor}\u0000${JSON.stringify(input)}`);
   const known = tables.get(key);
   if (known) return structuredClone(known);
   const out = protectUncached(input, options);
@@ -527,6 +526,13 @@ export function protectTable(input: SuppressionInput, options: { audit?: Auditor
 
 const MEMO = 2000;
 const tables = new Map<string, ProtectedTable>();
+// This module is bundled for the browser too (tables and charts read its types and notices), so it
+// cannot import node:crypto; the server reaches it this way (Node ≥ 20.16). Without it the memo
+// keys on the text itself (megabytes at hundreds of link labels, but the same answers).
+const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as
+  | typeof import('node:crypto')
+  | undefined;
+const digest = (text: string) => (nodeCrypto ? nodeCrypto.createHash('sha256').update(text).digest('base64') : text);
 /** A number per auditor function (the memo's key). */
 const auditors = new Map<Auditor, number>();
 
