@@ -14,6 +14,11 @@
 //   too slow for a report request).
 // Then the audit runs again, until every primary figure holds k values. Hiding more never
 // reveals anything, so the linear rule still holds afterwards.
+// Cost (issue 12): one model serves the whole audit (a figure hidden on the way has its row made
+// free, the same LP as a model built anew), and every table a solve finds is kept: hiding only
+// widens the feasible set, so those tables stay feasible, and where they already give a primary
+// figure k whole values its solves are skipped. The answers are those of building a model per
+// round and solving every figure (test/analysis/suppress-lp-differential.test.ts).
 import { createHash } from 'node:crypto';
 import type { Highs } from 'highs';
 
@@ -176,35 +181,138 @@ export function auditNonNegative(problem: AuditProblem): number[] {
 const MEMO = 2000;
 const memo = new Map<string, number[]>();
 
+/**
+ * One audit model over the whole audit: the shown figures' rows, a row relaxed (free) once its
+ * figure is hidden, so every solve is the LP a fresh `feasibleIntervals` model of the shown
+ * figures would solve, from the last basis. Every optimal table it finds goes to `pool`.
+ */
+class AuditModel {
+  private readonly m: Model;
+  /** Per distinct atom list of the figures: its row and how many shown figures hold it. */
+  private readonly rows = new Map<string, { row: number; shown: number }>();
+  constructor(
+    problem: AuditProblem,
+    private readonly pool: Pool,
+  ) {
+    const A = problem.atomValues.length;
+    const cap = problem.atomValues.reduce((s, v) => s + v, 0) + 1;
+    this.m = newModel();
+    this.m.addVars(new Array(A).fill(0), new Array(A).fill(cap));
+    for (const f of problem.figures) {
+      if (f.hidden || f.atoms.length === 0) continue;
+      const key = f.atoms.join(',');
+      const known = this.rows.get(key);
+      if (known) {
+        known.shown++;
+        continue;
+      }
+      this.rows.set(key, { row: this.rows.size, shown: 1 });
+      const v = f.atoms.reduce((s, a) => s + problem.atomValues[a], 0);
+      this.m.addRow(v, v, { indices: f.atoms, values: f.atoms.map(() => 1) });
+    }
+  }
+  /** A shown figure is hidden now: its row holds no more once no shown figure has its atoms. */
+  hide(f: AuditFigure): void {
+    if (f.atoms.length === 0) return;
+    const r = this.rows.get(f.atoms.join(','));
+    if (!r) return;
+    r.shown--;
+    if (r.shown === 0) this.m.changeRowBounds(r.row, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+  }
+  /** Max or min of Σ x over `t`, as feasibleIntervals computes it (before rounding). */
+  bound(t: number[], sense: 'min' | 'max'): number {
+    const m = this.m;
+    m.changeColsCost({ kind: 'set', indices: t }, t.map(() => 1));
+    m.changeObjectiveSense(sense === 'min' ? highs.constants.objectiveSense.minimize : highs.constants.objectiveSense.maximize);
+    m.zeroAllClocks();
+    m.run();
+    const st = status(m);
+    const value = st === 'optimal' ? (m.getObjectiveValue() as number) : Number.NaN;
+    if (st === 'optimal') this.pool.add(m.getSolution().colValue);
+    m.changeColsCost({ kind: 'set', indices: t }, t.map(() => 0));
+    if (st !== 'optimal') throw new Error(`The suppression audit found no table (${st}).`);
+    return value;
+  }
+  dispose(): void {
+    this.m.dispose();
+  }
+}
+
+/**
+ * Tables found feasible so far (the true one, and every LP optimum): per primary figure the
+ * largest and smallest sum they give it. Hiding more only widens the feasible set, so a table
+ * found once stays feasible for the rest of the audit.
+ */
+class Pool {
+  readonly hi: number[];
+  readonly lo: number[];
+  constructor(
+    private readonly targets: number[][],
+    atomValues: number[],
+  ) {
+    this.hi = targets.map((t) => t.reduce((s, a) => s + atomValues[a], 0));
+    this.lo = this.hi.slice();
+  }
+  add(x: ArrayLike<number>): void {
+    this.targets.forEach((t, i) => {
+      let v = 0;
+      for (const a of t) v += x[a];
+      if (v > this.hi[i]) this.hi[i] = v;
+      if (v < this.lo[i]) this.lo[i] = v;
+    });
+  }
+  /** Whole values the pool proves within the interval, rounded inwards (a solver's tolerance
+   *  never makes it claim more than the LP would). */
+  wholeHi(i: number): number {
+    return Math.floor(this.hi[i] + 1e-7);
+  }
+  wholeLo(i: number): number {
+    return Math.ceil(this.lo[i] - 1e-7);
+  }
+}
+
 function audit(problem: AuditProblem): number[] {
   const figures = problem.figures.map((f) => ({ ...f }));
   const p: AuditProblem = { ...problem, figures };
   const primaries = figures.filter((f) => f.primary && f.atoms.length > 0);
   if (primaries.length === 0) return [];
-  const added: number[] = [];
-  for (let guard = 0; guard <= figures.length; guard++) {
-    const intervals = feasibleIntervals(
-      p,
-      primaries.map((f) => f.atoms),
-      problem.k,
-    );
-    const failing = primaries.filter((_, i) => intervals[i][1] - intervals[i][0] + 1 < problem.k);
-    if (failing.length === 0) break;
-    let progressed = false;
-    for (const [j, f] of failing.entries()) {
-      if (j > 0) {
-        const [[lo, hi]] = feasibleIntervals(p, [f.atoms], problem.k);
-        if (hi - lo + 1 >= problem.k) continue; // an earlier selection protects it already
+  const k = problem.k;
+  const targets = primaries.map((f) => f.atoms);
+  const truth = targets.map((t) => t.reduce((s, a) => s + problem.atomValues[a], 0));
+  const pool = new Pool(targets, problem.atomValues);
+  const model = new AuditModel(p, pool);
+  // Does primary i keep k whole values? The same answer as feasibleIntervals(p, [atoms], k): a
+  // table already found that spans k values proves it without a solve; else the max (and where
+  // that is not enough, the min) as there.
+  const holds = (i: number): boolean => {
+    if (pool.wholeHi(i) - pool.wholeLo(i) + 1 >= k) return true;
+    const hi = Math.floor(model.bound(targets[i], 'max') + 1e-6);
+    if (hi >= truth[i] + k - 1 || hi - pool.wholeLo(i) + 1 >= k) return true;
+    const lo = Math.ceil(model.bound(targets[i], 'min') - 1e-6);
+    return hi - lo + 1 >= k;
+  };
+  try {
+    const added: number[] = [];
+    for (let guard = 0; guard <= figures.length; guard++) {
+      const failing = primaries.map((_, i) => i).filter((i) => !holds(i));
+      if (failing.length === 0) break;
+      let progressed = false;
+      for (const [j, i] of failing.entries()) {
+        if (j > 0 && holds(i)) continue; // an earlier selection protects it already
+        const f = primaries[i];
+        const chosen = selectComplements(p, f.atoms);
+        const fresh = (chosen ?? figures.map((g, i) => (g.hidden ? -1 : i)).filter((i) => i >= 0 && figures[i].atoms.some((a) => f.atoms.includes(a)))).filter((i) => !figures[i].hidden);
+        for (const h of fresh) {
+          figures[h].hidden = true;
+          model.hide(figures[h]);
+          added.push(h);
+          progressed = true;
+        }
       }
-      const chosen = selectComplements(p, f.atoms);
-      const fresh = (chosen ?? figures.map((g, i) => (g.hidden ? -1 : i)).filter((i) => i >= 0 && figures[i].atoms.some((a) => f.atoms.includes(a)))).filter((i) => !figures[i].hidden);
-      for (const i of fresh) {
-        figures[i].hidden = true;
-        added.push(i);
-        progressed = true;
-      }
+      if (!progressed) break;
     }
-    if (!progressed) break;
+    return added;
+  } finally {
+    model.dispose();
   }
-  return added;
 }
