@@ -293,13 +293,16 @@ function audit(problem: AuditProblem): number[] {
   };
   try {
     const added: number[] = [];
+    // A round of the reference finds the failing primary figures first and then, in order, selects
+    // for each that an earlier selection of the round has not protected yet. Hiding more only
+    // widens every interval, so a figure fails at its turn only if it failed at the start: asking
+    // at its turn alone selects for the same figures, in the same order, with one check each.
     for (let guard = 0; guard <= figures.length; guard++) {
-      const failing = primaries.map((_, i) => i).filter((i) => !holds(i));
-      if (failing.length === 0) break;
+      let failed = false;
       let progressed = false;
-      for (const [j, i] of failing.entries()) {
-        if (j > 0 && holds(i)) continue; // an earlier selection protects it already
-        const f = primaries[i];
+      for (const [at, f] of primaries.entries()) {
+        if (holds(at)) continue;
+        failed = true;
         const chosen = selectComplements(p, f.atoms);
         const fresh = (chosen ?? figures.map((g, i) => (g.hidden ? -1 : i)).filter((i) => i >= 0 && figures[i].atoms.some((a) => f.atoms.includes(a)))).filter((i) => !figures[i].hidden);
         for (const h of fresh) {
@@ -309,7 +312,7 @@ function audit(problem: AuditProblem): number[] {
           progressed = true;
         }
       }
-      if (!progressed) break;
+      if (!failed || !progressed) break;
     }
     return added;
   } finally {
