@@ -263,6 +263,10 @@ export async function fillDemo(app: FastifyInstance, options: { n: number; slug:
     await settle();
     planned += rows.length;
     storing = storeRetrying(app.db, forCounts, batch);
+    // settle() awaits it, but only after the next batch is made, which awaits too: a failure in
+    // between (the server behind the socket killed) would be an unhandled rejection and crash the
+    // command with a stack trace instead of the sentence cli-run.ts prints for a lost connection
+    storing.catch(() => {});
   }
   await settle();
   return { survey: slug, stored, refused, mode: source.mode };
