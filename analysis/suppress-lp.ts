@@ -56,8 +56,8 @@ type Model = any;
 function newModel(): Model {
   const m = highs.createModel();
   // presolve off: the audit re-solves one model with another objective, from the last basis
-  // time_limit: seconds per solve (HiGHS adds up the runs of one model; feasibleIntervals re-solves
-  // its model per target and resets the clocks before each run)
+  // time_limit: seconds per solve (HiGHS adds up the runs of one model; AuditModel re-solves its
+  // model per target and resets the clocks before each run)
   m.options.set({ output_flag: false, presolve: 'off', time_limit: 20 });
   return m;
 }
@@ -66,52 +66,6 @@ function status(m: Model): string {
   const s = m.getModelStatus();
   const c = highs.constants.modelStatus;
   return s === c.optimal ? 'optimal' : s === c.infeasible ? 'infeasible' : s === c.timeLimit ? 'time' : `status ${s}`;
-}
-
-/**
- * Min and max of Σ x over `target` on tables x ≥ 0 that give every shown figure its value. With
- * `width`, the min is computed only where the max is less than the true value + width − 1 (else
- * the interval holds `width` values anyway and the min is reported as the true value).
- */
-export function feasibleIntervals(problem: AuditProblem, targets: number[][], width?: number): [number, number][] {
-  const A = problem.atomValues.length;
-  const cap = problem.atomValues.reduce((s, v) => s + v, 0) + 1;
-  const m = newModel();
-  try {
-    m.addVars(new Array(A).fill(0), new Array(A).fill(cap));
-    const seen = new Set<string>();
-    for (const f of problem.figures) {
-      if (f.hidden || f.atoms.length === 0) continue;
-      const key = f.atoms.join(',');
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const v = f.atoms.reduce((s, a) => s + problem.atomValues[a], 0);
-      m.addRow(v, v, { indices: f.atoms, values: f.atoms.map(() => 1) });
-    }
-    const out: [number, number][] = [];
-    const all = [...Array(A).keys()];
-    for (const t of targets) {
-      const bound = (sense: 'min' | 'max') => {
-        m.changeColsCost({ kind: 'set', indices: t }, t.map(() => 1));
-        m.changeObjectiveSense(sense === 'min' ? highs.constants.objectiveSense.minimize : highs.constants.objectiveSense.maximize);
-        // HiGHS counts time_limit over every run of a model: each solve gets the full limit
-        m.zeroAllClocks();
-        m.run();
-        const st = status(m);
-        const value = st === 'optimal' ? (m.getObjectiveValue() as number) : Number.NaN;
-        m.changeColsCost({ kind: 'set', indices: all }, new Array(A).fill(0));
-        if (st !== 'optimal') throw new Error(`The suppression audit found no table (${st}).`);
-        return value;
-      };
-      // whole values only: an LP bound a hair away from an integer counts as that integer
-      const hi = Math.floor(bound('max') + 1e-6);
-      const truth = t.reduce((s, a) => s + problem.atomValues[a], 0);
-      out.push([width !== undefined && hi >= truth + width - 1 ? truth : Math.ceil(bound('min') - 1e-6), hi]);
-    }
-    return out;
-  } finally {
-    m.dispose();
-  }
 }
 
 /**
@@ -206,8 +160,8 @@ const memo = new Map<string, number[]>();
 
 /**
  * One audit model over the whole audit: the shown figures' rows, a row relaxed (free) once its
- * figure is hidden, so every solve is the LP a fresh `feasibleIntervals` model of the shown
- * figures would solve, from the last basis. Every optimal table it finds goes to `pool`.
+ * figure is hidden, so every solve is the LP a model built afresh from the shown figures would
+ * solve (as the reference, test/helpers/suppress-lp-reference.ts, does), from the last basis. Every optimal table it finds goes to `pool`.
  */
 class AuditModel {
   private readonly m: Model;
@@ -250,7 +204,7 @@ class AuditModel {
     r.shown--;
     if (r.shown === 0) this.m.changeRowBounds(r.row, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
   }
-  /** Max or min of Σ x over `t`, as feasibleIntervals computes it (before rounding). */
+  /** Max or min of Σ x over `t` (before rounding to whole values). */
   bound(t: number[], sense: 'min' | 'max'): number {
     const m = this.m;
     m.changeColsCost({ kind: 'set', indices: t }, t.map(() => 1));
@@ -312,9 +266,9 @@ function audit(problem: AuditProblem): number[] {
   const truth = targets.map((t) => t.reduce((s, a) => s + problem.atomValues[a], 0));
   const pool = new Pool(targets, problem.atomValues);
   const model = new AuditModel(p, pool);
-  // Does primary i keep k whole values? The same answer as feasibleIntervals(p, [atoms], k): a
-  // table already found that spans k values proves it without a solve; else the max (and where
-  // that is not enough, the min) as there.
+  // Does primary i keep k whole values? The reference's answer (its feasibleIntervals with width
+  // k): a table already found that spans k values proves it without a solve; else the max (and
+  // where that is not enough, the min), a bound a hair from an integer counting as that integer.
   const holds = (i: number): boolean => {
     if (pool.wholeHi(i) - pool.wholeLo(i) + 1 >= k) return true;
     const hi = Math.floor(model.bound(targets[i], 'max') + 1e-6);
