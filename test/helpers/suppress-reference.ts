@@ -1,4 +1,4 @@
-// The straightforward implementation of analysis/suppress.ts as of f11a2d5 (dense vectors over all
+// The straightforward algorithm of analysis/suppress.ts as of f11a2d5 (dense vectors over all
 // atoms, the span rebuilt from scratch), kept unchanged as the reference for the differential test
 // test/analysis/suppress-differential.test.ts: the faster protectTable must hide exactly the same
 // figures. Not used by the app.
@@ -36,91 +36,19 @@
 // Open-text lists use the same function with one value column counting the texts.
 // Suppressed figures are `{ suppressed: true, reason }`, never 0; `notice` gives the wording.
 
-export interface SuppressionUnit {
-  id: string;
-  counts: Record<string, number>;
-}
+import {
+  type Auditor,
+  DEFAULT_MIN_GROUP_SIZE,
+  type Figure,
+  type ProtectedGroup,
+  type ProtectedTable,
+  type SuppressionInput,
+  type SuppressionReason,
+  suppressionNotice,
+} from '../../analysis/suppress.ts';
 
-export interface SuppressionGrouping {
-  name: string;
-  /** Groups of units; a unit may be left out of a grouping but not be in two of its groups. */
-  groups: { key: string; units: string[] }[];
-  /** What hiding one of its figures costs, per answer, relative to other breakdowns (default 1). */
-  weight?: number;
-}
+// The types and the notice are analysis/suppress.ts's own; what is kept here is the algorithm.
 
-export interface SuppressionInput {
-  /** The value columns that will be shown (e.g. the choice codes, or `['1', '0']`). */
-  values: string[];
-  units: SuppressionUnit[];
-  /** Published breakdowns, e.g. by segment and by link label. The total is always published. */
-  groupings: SuppressionGrouping[];
-  minGroupSize?: number;
-  /** The answer columns (at least two, e.g. the choice codes without "no answer") for the
-   *  group-attribute rule: a group with 1 … attributeThreshold − 1 answers that all fall into one
-   *  of them has every answer cell hidden (zeros too), since its shown figures would tell each
-   *  member's answer. Left out: no such rule (e.g. a count of texts, a number's answered count). */
-  attributeValues?: readonly string[];
-  /** Default 2 × minGroupSize. */
-  attributeThreshold?: number;
-  /** What hiding a figure of the total costs per answer, like a breakdown's `weight`. Given, the
-   *  total is a breakdown like the others; left out, it is kept wherever possible (it costs
-   *  before any other figure, and 1000 times more in the audit). */
-  totalWeight?: number;
-}
-
-export type SuppressionReason = 'small-group' | 'small-cell' | 'complementary';
-export interface Suppressed {
-  suppressed: true;
-  reason: SuppressionReason;
-}
-export type Figure = number | Suppressed;
-
-export interface ProtectedGroup {
-  key: string;
-  n: Figure;
-  counts: Record<string, Figure>;
-  /** The group is suppressed as a whole (its n is hidden). */
-  suppressed: boolean;
-  /** No figure of the group is suppressed, so statistics over its cells may be shown. */
-  complete: boolean;
-}
-
-export interface ProtectedTable {
-  minGroupSize: number;
-  total: ProtectedGroup;
-  groupings: Record<string, ProtectedGroup[]>;
-  notice: { de: string; en: string };
-}
-
-export const DEFAULT_MIN_GROUP_SIZE = 5;
-
-/** The text shown in place of a primary suppression (a group or cell of 1 … k − 1 answers). */
-export function suppressionNotice(minGroupSize: number): { de: string; en: string } {
-  return { de: `weniger als ${minGroupSize} Antworten`, en: `fewer than ${minGroupSize} answers` };
-}
-
-/** The text shown in place of a complementary (secondary) suppression: the figure itself may be
- *  large; it is hidden only so that a small one cannot be worked out from it. */
-export const COMPLEMENTARY_NOTICE: { de: string; en: string } = { de: 'zum Schutz kleiner Gruppen ausgeblendet', en: 'hidden to protect small groups' };
-
-/** The truthful words for one hidden figure: `primary` (the report's `notice`, "weniger als k
- *  Antworten") for reasons 'small-group' and 'small-cell', COMPLEMENTARY_NOTICE for 'complementary'. */
-export function noticeFor<T extends { de: string }>(f: unknown, primary: T): T | { de: string; en: string } {
-  return typeof f === 'object' && f !== null && (f as Suppressed).reason === 'complementary' ? COMPLEMENTARY_NOTICE : primary;
-}
-
-/** Of several hidden figures behind one shown gap, the one whose words apply: a primary one if any. */
-export function mainSuppression(figures: readonly unknown[]): Suppressed | undefined {
-  const hidden = figures.filter((f): f is Suppressed => typeof f === 'object' && f !== null && (f as Suppressed).suppressed === true);
-  return hidden.find((f) => f.reason !== 'complementary') ?? hidden[0];
-}
-
-export function isSuppressed(f: Figure): f is Suppressed {
-  return typeof f === 'object';
-}
-
-// ---- linear algebra: is a 0/1 atom vector in the span of others? ----
 const EPS = 1e-9;
 
 /** The linear span of published figures (Gaussian elimination): what can be derived from them. */
@@ -328,19 +256,6 @@ function better(a: Score, b: Score): boolean {
   return compareLists(a[3], b[3]) < 0;
 }
 
-/** A figure as the audit sees it: the atoms it adds up, whether it is hidden, and its cost. */
-export interface AuditedFigure {
-  atoms: number[];
-  hidden: boolean;
-  primary: boolean;
-  cost: number;
-}
-/**
- * An audit beyond the linear rule (e.g. `auditNonNegative` of suppress-lp.ts: intervals under
- * x ≥ 0): gets the atoms' true counts, every figure and k, returns figures to hide as well.
- */
-export type Auditor = (problem: { atomValues: number[]; figures: AuditedFigure[]; k: number }) => number[];
-
 /** Hiding a figure of the total costs this many times a figure elsewhere (the total row stays). */
 const TOTAL_COST = 1000;
 
@@ -545,15 +460,4 @@ function prune(aggregates: Aggregate[], primaries: Aggregate[]): void {
       changed = true;
     }
   }
-}
-
-/**
- * Which groups of a breakdown a segment comparison may use: those not suppressed as a whole.
- * The comparison is omitted when fewer than two remain; its test only when every remaining group
- * is complete, since a test statistic over hidden cells could reveal them.
- */
-export function comparableGroups(table: ProtectedTable, grouping: string): { groups: string[]; comparison: boolean; test: boolean } {
-  const groups = (table.groupings[grouping] ?? []).filter((g) => !g.suppressed && g.n !== 0);
-  const comparison = groups.length >= 2;
-  return { groups: groups.map((g) => g.key), comparison, test: comparison && groups.every((g) => g.complete) };
 }
