@@ -19,6 +19,7 @@
 // reveals anything, so the linear rule still holds afterwards.
 import { createHash } from 'node:crypto';
 import type { Highs } from 'highs';
+import type { AuditProblem } from '../../analysis/suppress-lp.ts';
 
 type Loader = () => Promise<Highs>;
 async function load(): Promise<Highs> {
@@ -29,24 +30,6 @@ async function load(): Promise<Highs> {
 }
 
 const highs: Highs = await load();
-
-export interface AuditFigure {
-  /** Atom indices the figure adds up. */
-  atoms: number[];
-  hidden: boolean;
-  /** Must keep a feasible interval of at least k values. */
-  primary: boolean;
-  /** What hiding it costs (only for shown figures). */
-  cost: number;
-}
-
-export interface AuditProblem {
-  /** True count of every atom (unit × value). */
-  atomValues: number[];
-  figures: AuditFigure[];
-  /** The protection width: a primary figure's interval must hold at least k whole values. */
-  k: number;
-}
 
 // biome-ignore lint/suspicious/noExplicitAny: the persistent model type of highs
 type Model = any;
