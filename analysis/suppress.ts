@@ -304,6 +304,24 @@ interface Perturbation {
   length: number;
 }
 
+/** Fills one Perturbation object of up to four atoms and passes it to `visit` (no allocation per
+ *  perturbation: the visitor copies what it keeps). */
+function perturbationWriter(visit: (y: Perturbation) => boolean) {
+  const y: Perturbation = { atoms: [0, 0, 0, 0], signs: [0, 0, 0, 0], length: 0 };
+  return (length: number, a0: number, s0: number, a1 = 0, s1 = 0, a2 = 0, s2 = 0, a3 = 0, s3 = 0): boolean => {
+    y.length = length;
+    y.atoms[0] = a0;
+    y.signs[0] = s0;
+    y.atoms[1] = a1;
+    y.signs[1] = s1;
+    y.atoms[2] = a2;
+    y.signs[2] = s2;
+    y.atoms[3] = a3;
+    y.signs[3] = s3;
+    return visit(y);
+  };
+}
+
 /**
  * The perturbations that change the figure `s`: an attacker who sees only figures unchanged by
  * one cannot tell the true table from the table plus (or minus) it, so hiding every shown
@@ -319,21 +337,9 @@ interface Perturbation {
  * keep); `visit` returns true to stop.
  */
 function forEachPerturbation(s: Aggregate, U: number, V: number, visit: (y: Perturbation) => boolean): void {
-  const y: Perturbation = { atoms: [0, 0, 0, 0], signs: [0, 0, 0, 0], length: 0 };
+  const put = perturbationWriter(visit);
   const outside: number[] = [];
   for (let u = 0; u < U; u++) if (!s.inUnit[u]) outside.push(u);
-  const put = (length: number, a0: number, s0: number, a1 = 0, s1 = 0, a2 = 0, s2 = 0, a3 = 0, s3 = 0) => {
-    y.length = length;
-    y.atoms[0] = a0;
-    y.signs[0] = s0;
-    y.atoms[1] = a1;
-    y.signs[1] = s1;
-    y.atoms[2] = a2;
-    y.signs[2] = s2;
-    y.atoms[3] = a3;
-    y.signs[3] = s3;
-    return visit(y);
-  };
   for (const u1 of s.units) {
     if (s.value >= 0) {
       const v = s.value;
@@ -362,19 +368,7 @@ function forEachPerturbation(s: Aggregate, U: number, V: number, visit: (y: Pert
  * a shown figure sees. For the certificate, whose answer does not depend on the order.
  */
 function forEachUnseenCandidate(s: Aggregate, U: number, V: number, touches: Touches, visit: (y: Perturbation) => boolean): void {
-  const y: Perturbation = { atoms: [0, 0, 0, 0], signs: [0, 0, 0, 0], length: 0 };
-  const put = (length: number, a0: number, s0: number, a1 = 0, s1 = 0, a2 = 0, s2 = 0, a3 = 0, s3 = 0) => {
-    y.length = length;
-    y.atoms[0] = a0;
-    y.signs[0] = s0;
-    y.atoms[1] = a1;
-    y.signs[1] = s1;
-    y.atoms[2] = a2;
-    y.signs[2] = s2;
-    y.atoms[3] = a3;
-    y.signs[3] = s3;
-    return visit(y);
-  };
+  const put = perturbationWriter(visit);
   const all = [...Array(U).keys()];
   /** Units outside s that every shown figure holding u1 and one of `atoms` (passing `accept`) holds too. */
   const partners = (atoms: number[], accept: (a: Aggregate) => boolean) => (touches.narrowest(atoms, accept) ?? all).filter((u) => !s.inUnit[u]);
