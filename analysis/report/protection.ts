@@ -18,6 +18,7 @@
 // is not an answer, and protecting it hides whole groups wherever a few people skipped.
 // Each variable is then audited together with the bases (joint.ts): its n is never more than a
 // group's respondents, so shown bases and shown n must not narrow a small group's size or cells.
+import { createHash } from 'node:crypto';
 import { listAudiences, loadProfile } from '../profiles/index.ts';
 import { type Figure, protectTable, Span, type SuppressionGrouping, type SuppressionReason } from '../suppress.ts';
 import { auditNonNegative } from '../suppress-lp.ts';
@@ -155,6 +156,44 @@ export function publishedSet(units: readonly Unit[], minGroupSize: number, audie
 
 /** Per-unit tables → one protected variable. `tables[unitId][value]` are the counts. */
 export function protectVariable(units: readonly Unit[], tables: (unit: string) => Record<string, number>, values: readonly string[], options: ProtectOptions): ProtectedVariable {
+  // Every report, filter and share read of a release protects the same variables again (each
+  // builds its own context): remember the answer per input, i.e. what the protection reads (the
+  // units, their counts of `values`, the options, the published set's and the bases' own inputs).
+  const basesKey = options.bases ? memoKeys.get(options.bases) : '';
+  if (basesKey === undefined) return protectFresh(units, tables, values, options);
+  const { published, bases, ...rest } = options;
+  const key = createHash('sha256')
+    .update(JSON.stringify([rest, values, basesKey, published ? publishedKey(published) : null, units.map((u) => {
+      const t = tables(u.id);
+      return [u.id, u.segment, u.linkLabel, u.base, values.map((v) => t[v] ?? 0)];
+    })]))
+    .digest('base64');
+  let pv = variables.get(key);
+  if (!pv) {
+    pv = protectFresh(units, tables, values, options);
+    if (variables.size >= MEMO) variables.delete(variables.keys().next().value as string);
+    variables.set(key, pv);
+    memoKeys.set(pv, key);
+  }
+  const out = { ...pv, values: [...pv.values] };
+  memoKeys.set(out, key);
+  return out;
+}
+
+const MEMO = 1000;
+const variables = new Map<string, ProtectedVariable>();
+const memoKeys = new WeakMap<ProtectedVariable, string>();
+const publishedKeys = new WeakMap<Published, string>();
+function publishedKey(p: Published): string {
+  let key = publishedKeys.get(p);
+  if (key === undefined) {
+    key = createHash('sha256').update(JSON.stringify(p)).digest('base64');
+    publishedKeys.set(p, key);
+  }
+  return key;
+}
+
+function protectFresh(units: readonly Unit[], tables: (unit: string) => Record<string, number>, values: readonly string[], options: ProtectOptions): ProtectedVariable {
   const k = options.minGroupSize;
   const cols = options.noAnswer ? [...values, NO_ANSWER] : [...values];
   const counts = new Map<string, Record<string, number>>();
