@@ -20,15 +20,63 @@ const REST = '\u0000rest';
 /** The rows of the report's scope (segments it includes), with respondents. */
 const inScope = (bases: readonly BaseRow[], include: readonly string[]) => bases.filter((b) => include.includes(b.segment) && b.n > 0);
 
-/** True when every atom cut by these values holds 0 or ≥ k respondents. */
-function atomsSafe(rows: readonly BaseRow[], segments: ReadonlySet<string>, labels: ReadonlySet<string>, k: number): boolean {
-  const atoms = new Map<string, number>();
-  for (const r of rows) {
-    const key = `${segments.has(r.segment) ? r.segment : REST}\u0001${r.linkLabel !== null && labels.has(r.linkLabel) ? r.linkLabel : REST}`;
-    atoms.set(key, (atoms.get(key) ?? 0) + r.n);
+/**
+ * The atoms cut by the chosen values, kept up to date as values are added one at a time: adding a
+ * value moves only the rows of that segment or label to other atoms, so a check costs those rows,
+ * not all of them (hundreds of labels). `safe()`: every atom holds 0 or ≥ k respondents.
+ */
+class Atoms {
+  readonly segments = new Set<string>();
+  readonly labels = new Set<string>();
+  private readonly sizes = new Map<string, number>();
+  /** Atoms holding 1 … k − 1 respondents. */
+  private small = 0;
+  private readonly bySegment = new Map<string, BaseRow[]>();
+  private readonly byLabel = new Map<string, BaseRow[]>();
+  constructor(
+    rows: readonly BaseRow[],
+    private readonly k: number,
+  ) {
+    for (const r of rows) {
+      this.move(r, null);
+      const ofSegment = this.bySegment.get(r.segment) ?? [];
+      this.bySegment.set(r.segment, ofSegment);
+      ofSegment.push(r);
+      if (r.linkLabel !== null) {
+        const ofLabel = this.byLabel.get(r.linkLabel) ?? [];
+        this.byLabel.set(r.linkLabel, ofLabel);
+        ofLabel.push(r);
+      }
+    }
   }
-  for (const n of atoms.values()) if (n > 0 && n < k) return false;
-  return true;
+  private keyOf(r: BaseRow): string {
+    return `${this.segments.has(r.segment) ? r.segment : REST}\u0001${r.linkLabel !== null && this.labels.has(r.linkLabel) ? r.linkLabel : REST}`;
+  }
+  private change(key: string, by: number): void {
+    const before = this.sizes.get(key) ?? 0;
+    const after = before + by;
+    this.sizes.set(key, after);
+    this.small += Number(after > 0 && after < this.k) - Number(before > 0 && before < this.k);
+  }
+  /** Counts `r` in its atom under the current values, out of atom `from` (null: new). */
+  private move(r: BaseRow, from: string | null): void {
+    if (from !== null) this.change(from, -r.n);
+    this.change(this.keyOf(r), r.n);
+  }
+  /** Adds or removes a value and moves its rows. */
+  toggle(kind: 'segment' | 'label', v: string, on: boolean): void {
+    const set = kind === 'segment' ? this.segments : this.labels;
+    const rows = (kind === 'segment' ? this.bySegment : this.byLabel).get(v) ?? [];
+    const from = rows.map((r) => this.keyOf(r));
+    if (on) set.add(v);
+    else set.delete(v);
+    rows.forEach((r, i) => {
+      this.move(r, from[i]);
+    });
+  }
+  safe(): boolean {
+    return this.small === 0;
+  }
 }
 
 /** A group of `n` out of `total` may be shown: n ≥ k and the rest 0 or ≥ k. */
@@ -46,13 +94,12 @@ export function offeredFilters(bases: readonly BaseRow[], include: readonly stri
     ...candidates.segments.map((v) => ({ kind: 'segment' as const, v, n: size('segment', v) })),
     ...candidates.labels.map((v) => ({ kind: 'label' as const, v, n: size('label', v) })),
   ].sort((a, b) => b.n - a.n || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.v < b.v ? -1 : a.v > b.v ? 1 : 0));
-  const segments = new Set<string>();
-  const labels = new Set<string>();
+  const atoms = new Atoms(rows, k);
+  const { segments, labels } = atoms;
   for (const c of all) {
     if (!groupAndRestSafe(c.n, total, k)) continue;
-    const set = c.kind === 'segment' ? segments : labels;
-    set.add(c.v);
-    if (!atomsSafe(rows, segments, labels, k)) set.delete(c.v);
+    atoms.toggle(c.kind, c.v, true);
+    if (!atoms.safe()) atoms.toggle(c.kind, c.v, false);
   }
   return { segments: candidates.segments.filter((s) => segments.has(s)), labels: candidates.labels.filter((l) => labels.has(l)) };
 }
