@@ -13,8 +13,11 @@
 //  - matrix: `q.row` → the chosen column value.
 //  - multipletext: `q.item` → the entered value (counted if the variable is not `text`).
 //  - matrixdropdown: `q.row.col` → the cell value; a checkbox cell gives `q.row.col.choice` = 1/0.
-//  - matrixdynamic `q.col` and paneldynamic `q.inner`: one value per row or panel, pooled (so a
-//      response can count more than once there, as the catalogue defines these variables).
+//  - matrixdynamic `q.col` and paneldynamic `q.inner`: one value per row or panel, pooled. What
+//      is counted (`countedValues`) is per person: a value named in several rows or panels counts
+//      once (a number counts every entry, for its mean), and `_p` = the variable's key counts the
+//      person once for each such variable answered in any entry (the unit is the person).
+//      `extractValues` keeps every entry (exports list them all).
 //  - "other": a choice question answered with `'other'` counts `'other'` under `q` (or
 //      `q.other.chosen` = `'1'`/`'0'` for a checkbox) and its text under `<name>-Comment` becomes the open text
 //      `q.other`. With `storeOthersAsComment: false` the typed text stands in place of the value:
@@ -218,6 +221,22 @@ export function notAskedValues(
   return out;
 }
 
+/**
+ * The pseudo-variable that counts persons per pooled variable (matrixdynamic `q.col`, paneldynamic
+ * `q.inner`): value = the variable's key, 1 per response that gave it a value in any row or panel.
+ * With the per-person values of those variables (a value counted once however many entries name
+ * it), every count of a pooled variable is a count of persons; a number's entries stay entries,
+ * and its `_p` count says how many persons gave them.
+ */
+export const PERSONS_VARIABLE = '_p';
+
+const POOLED_TYPES = new Set(['matrixdynamic', 'paneldynamic']);
+
+/** Whether a catalogue question pools several rows or panels of one person into its variables. */
+export function isPooled(q: { type: string }): boolean {
+  return POOLED_TYPES.has(q.type);
+}
+
 /** What one complete response adds to the counts: its values, and `_skip` for each question it was not asked. */
 export function countedValues(catalogue: Catalogue, data: Record<string, unknown>, notAsked?: ReadonlySet<string>): ExtractedValue[] {
   return countedValuesAndTexts(catalogue, data, notAsked).values;
@@ -228,7 +247,7 @@ export function countedValues(catalogue: Catalogue, data: Record<string, unknown
  * what folding a response into the counts needs.
  */
 export function countedValuesAndTexts(catalogue: Catalogue, data: Record<string, unknown>, notAsked?: ReadonlySet<string>): Extracted {
-  const { values, texts } = extract(catalogue, data);
+  const { values, texts } = extract(catalogue, data, true);
   const skipped = notAskedValues(catalogue, notAsked, data, values, texts);
   if (skipped.length > 0) values.push(...skipped);
   return { values, texts };
@@ -261,29 +280,46 @@ function measures(q: CatalogueQuestion): { byKey: Map<string, string>; textKeys:
   return m;
 }
 
-/** Values and open texts in one walk: each question's candidates are worked out once. */
-function extract(catalogue: Catalogue, data: Record<string, unknown>): Extracted {
+/**
+ * Values and open texts in one walk: each question's candidates are worked out once. `persons`:
+ * a pooled question's values per person (see PERSONS_VARIABLE), as the counts keep them.
+ */
+function extract(catalogue: Catalogue, data: Record<string, unknown>, persons = false): Extracted {
   const values: ExtractedValue[] = [];
   const texts: ExtractedText[] = [];
+  const answered: ExtractedValue[] = [];
   for (const q of catalogue.questions) {
     const value = data[q.name];
     if (value === undefined || value === null) continue;
     const { byKey, textKeys } = measures(q);
     const found = candidates(q, data);
+    const pooled = persons && isPooled(q);
+    const seen = pooled ? new Set<string>() : null;
     for (const c of found.values) {
       const measure = byKey.get(c.variable);
       if (measure === undefined || measure === 'text') continue;
       const v = measure === 'scale' ? numeric(c.value) : c.value;
-      if (v !== null) values.push({ variable: c.variable, value: v });
+      if (v === null) continue;
+      if (seen) {
+        if (!seen.has(c.variable)) answered.push({ variable: PERSONS_VARIABLE, value: splitKey(catalogue, q.name, c.variable) });
+        seen.add(c.variable);
+        // a choice named in several entries counts once; a number counts every entry
+        const once = `${c.variable}\u0000${v}`;
+        if (measure !== 'scale') {
+          if (seen.has(once)) continue;
+          seen.add(once);
+        }
+      }
+      values.push({ variable: c.variable, value: v });
     }
     for (const t of found.texts) {
       if (textKeys.has(t.variable)) texts.push({ variable: t.variable, text: t.text });
     }
   }
-  if (!catalogue.splits) return { values, texts };
+  if (!catalogue.splits) return { values: answered.length ? [...values, ...answered] : values, texts };
   const owner = variableOwners(catalogue);
   return {
-    values: values.map((v) => ({ ...v, variable: splitKey(catalogue, owner.get(v.variable) ?? '', v.variable) })),
+    values: [...values.map((v) => ({ ...v, variable: splitKey(catalogue, owner.get(v.variable) ?? '', v.variable) })), ...answered],
     texts: texts.map((t) => ({ ...t, variable: splitKey(catalogue, owner.get(t.variable) ?? '', t.variable) })),
   };
 }

@@ -37,6 +37,12 @@ export const surveys = pgTable('surveys', {
    * the fold and on erasure, never on a respondent's path, so this row is no hot spot.
    */
   dataVersion: bigint({ mode: 'number' }).notNull().default(0),
+  /**
+   * How the survey's answer_counts and release_counts were derived from its responses
+   * (server/repositories/recount.ts COUNTS_VERSION): 1 counts dynamic-panel and dynamic-matrix
+   * answers per person (migration 0014); a survey below the current version is recounted at start.
+   */
+  countsVersion: integer().notNull().default(1),
 });
 
 /** Immutable: a changed definition becomes version n+1, identified by its content hash. */

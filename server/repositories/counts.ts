@@ -7,7 +7,7 @@ import { countedValuesAndTexts } from '../../analysis/extract.ts';
 import { type NotAsked, notAskedFor } from '../../surveys/asked.ts';
 import type { Catalogue } from '../../surveys/types.ts';
 import type { Db } from '../db/client.ts';
-import { answerCounts, openTexts, responses, surveyVersions } from '../db/schema.ts';
+import { answerCounts, openTexts, releaseCounts, responses, surveyVersions } from '../db/schema.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -26,8 +26,12 @@ export interface Contribution {
 
 const ROWS_PER_STATEMENT = 5000;
 
-/** Adds (+1) or removes (−1) complete responses' values from the counts, in one pass. */
-export async function applyCounts(tx: Tx, contributions: readonly Contribution[], sign: 1 | -1): Promise<void> {
+/**
+ * Adds (+1) or removes (−1) complete responses' values from the counts, in one pass. `texts:
+ * false` leaves open_texts alone; `table: 'release'` adds to release_counts (a recount, recount.ts).
+ */
+export async function applyCounts(tx: Tx, contributions: readonly Contribution[], sign: 1 | -1, options: { texts?: boolean; table?: 'live' | 'release' } = {}): Promise<void> {
+  const target = options.table === 'release' ? releaseCounts : answerCounts;
   const tally = new Map<string, { surveyId: number; linkId: number; variable: string; value: string; n: number }>();
   const add = (c: Contribution, variable: string, value: string) => {
     const key = `${c.surveyId}\u0000${c.linkId}\u0000${variable}\u0000${value}`;
@@ -41,7 +45,7 @@ export async function applyCounts(tx: Tx, contributions: readonly Contribution[]
     const extracted = countedValuesAndTexts(c.catalogue, c.data, c.notAsked);
     add(c, BASE_VARIABLE, '1');
     for (const v of extracted.values) add(c, v.variable, v.value);
-    if (sign > 0) for (const t of extracted.texts) texts.push({ response_id: c.responseId, survey_id: c.surveyId, link_id: c.linkId, variable: t.variable, text: t.text });
+    if (sign > 0 && options.texts !== false) for (const t of extracted.texts) texts.push({ response_id: c.responseId, survey_id: c.surveyId, link_id: c.linkId, variable: t.variable, text: t.text });
   }
   // A fixed order keeps concurrent writers from deadlocking on the same count rows (the rows
   // below are inserted in the order of the array).
@@ -51,17 +55,18 @@ export async function applyCounts(tx: Tx, contributions: readonly Contribution[]
   for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
     const rows = keys.slice(i, i + ROWS_PER_STATEMENT).map((k) => tally.get(k) as NonNullable<ReturnType<typeof tally.get>>);
     await tx.execute(sql`
-      insert into ${answerCounts} (survey_id, link_id, variable, value, n)
+      insert into ${target} (survey_id, link_id, variable, value, n)
       select r.survey_id, r.link_id, r.variable, r.value, r.n
       from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ survey_id: r.surveyId, link_id: r.linkId, variable: r.variable, value: r.value, n: r.n })))}::jsonb)
         as r(survey_id int, link_id int, variable text, value text, n int)
-      on conflict (survey_id, link_id, variable, value) do update set n = ${answerCounts}.n + excluded.n`);
+      on conflict (survey_id, link_id, variable, value) do update set n = ${target}.n + excluded.n`);
   }
   if (sign < 0) {
     for (const c of contributions)
-      await tx.delete(answerCounts).where(and(eq(answerCounts.surveyId, c.surveyId), eq(answerCounts.linkId, c.linkId), sql`${answerCounts.n} <= 0`));
+      await tx.delete(target).where(and(eq(target.surveyId, c.surveyId), eq(target.linkId, c.linkId), sql`${target.n} <= 0`));
     return;
   }
+  if (options.texts === false) return;
   for (let i = 0; i < texts.length; i += ROWS_PER_STATEMENT)
     await tx.execute(sql`
       insert into ${openTexts} (response_id, survey_id, link_id, variable, text)
