@@ -36,6 +36,11 @@ export interface OpenTextRow {
    * still counts for small-group protection but is not listed. Absent: every text is listed.
    */
   approved?: boolean;
+  /**
+   * Who wrote it, as a number that means nothing outside one read (texts of one response share
+   * it): lists are protected by persons, not texts. Absent: each text counts as a person.
+   */
+  person?: number;
 }
 
 /** Everything a report needs, already aggregated. */

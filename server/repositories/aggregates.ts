@@ -62,10 +62,11 @@ export async function loadAggregates(db: Db, surveyId: number, filters: Aggregat
       ? []
       : ((
           await db.execute(sql`
-        select v.variable, t.text, t.segment, t.label as "linkLabel"${filters.approval ? sql`, t.approved` : sql``}
+        select v.variable, t.text, t.segment, t.label as "linkLabel"${filters.approval ? sql`, t.approved` : sql``},
+          dense_rank() over (order by t.response_id)::int as person
         from (values ${sql.join(variables.map((name) => sql`(${name})`), sql`, `)}) as v(variable)
         cross join lateral (
-          select ${openTexts.text} as text, ${links.segment} as segment, ${links.label} as label, ${openTexts.id} as id, ${openTexts.approved} as approved
+          select ${openTexts.text} as text, ${links.segment} as segment, ${links.label} as label, ${openTexts.id} as id, ${openTexts.approved} as approved, ${openTexts.responseId} as response_id
           from ${openTexts} inner join ${links} on ${links.id} = ${openTexts.linkId}
           where ${openTexts.surveyId} = ${surveyId} and ${openTexts.variable} = v.variable and ${openTexts.text} <> '' ${textMark}
             ${where.length ? sql`and ${and(...where)}` : sql``}
@@ -73,7 +74,7 @@ export async function loadAggregates(db: Db, surveyId: number, filters: Aggregat
           limit ${limit}
         ) as t
         order by v.variable, t.id`)
-        ) as unknown as { rows: { variable: string; text: string; segment: string; linkLabel: string | null; approved?: boolean }[] }).rows;
+        ) as unknown as { rows: { variable: string; text: string; segment: string; linkLabel: string | null; approved?: boolean; person: number }[] }).rows;
   return { bases, counts: answers, openTexts: texts };
 }
 

@@ -3,7 +3,7 @@
 //   B[c]      complete responses in cell c
 //   E[v,c]    of them, those the question was shown to (noAnswer = E − N; visibleIf)
 //   N[v,c]    of them, valid answers to variable v (a question, a matrix row, a ranking item);
-//             for a dynamic panel the entries, which may be more than the persons
+//             (for a dynamic panel or matrix: persons who gave any entry a value)
 //   X[v,x,c]  of them, answers with value x
 // A figure says Σ_term coef · Σ_{c ∈ cells} unknown = value (± tol); a protected figure is one
 // whose value is hidden ({ suppressed: true }), and the attack bounds its left-hand side.
@@ -17,7 +17,7 @@ export interface Term {
   value?: string;
 }
 
-export type VarKind = 'single' | 'multiple' | 'plain' | 'entries';
+export type VarKind = 'single' | 'multiple' | 'plain';
 
 export interface Fig {
   /** '*' for figures on responses only (B). */
@@ -62,13 +62,16 @@ export function variableKinds(published: Published[]): Map<string, VarKind> {
   for (const p of published) {
     if (!p.report) continue;
     for (const q of questionsOf(p.report)) {
+      // a dynamic panel or matrix counts persons per value: several values per person, never
+      // more persons than respondents (the report's note says so)
+      const pooled = q.type === 'paneldynamic' || q.type === 'matrixdynamic';
       if (q.kind === 'matrix') {
-        for (const r of q.rows ?? []) kinds.set(`${q.name}.${r.key}`, 'single');
+        for (const r of q.rows ?? []) kinds.set(`${q.name}.${r.key}`, pooled ? 'multiple' : 'single');
         kinds.set(q.name, 'plain');
       } else if (q.kind === 'ranking') {
         for (const r of q.ranking ?? []) kinds.set(`${q.name}.${r.item}`, 'multiple');
         kinds.set(q.name, 'plain');
-      } else if (q.type === 'paneldynamic') kinds.set(q.name, 'entries');
+      } else if (pooled) kinds.set(q.name, 'multiple');
       else kinds.set(q.name, q.kind === 'single' || q.kind === 'ordinal' ? 'single' : q.kind === 'multiple' ? 'multiple' : 'plain');
     }
   }

@@ -47,9 +47,8 @@ export function buildModel(variable: string, kind: VarKind, cells: string[], fig
   const le = (a: number, b: number): Row => ({ cols: [a, b], coefs: [1, -1], lower: Number.NEGATIVE_INFINITY, upper: 0 });
   for (const c of cells) {
     rows.push(le(col('E', c), col('B', c)));
-    // a dynamic panel counts entries: one person may give several
-    if (kind !== 'entries') rows.push(le(col('N', c), col('E', c)));
-    if (required && kind !== 'entries') {
+    rows.push(le(col('N', c), col('E', c)));
+    if (required) {
       rows.push({ cols: [col('E', c), col('B', c)], coefs: [1, -1], lower: 0, upper: 0 });
       rows.push({ cols: [col('N', c), col('E', c)], coefs: [1, -1], lower: 0, upper: 0 });
     }

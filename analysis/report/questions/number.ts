@@ -22,30 +22,38 @@ export function spreadThreshold(minGroupSize: number): number {
 }
 
 /** The published summary of number answers (value → count): n and mean below 2k, never min/max. */
-export function publishedNumberStats(table: Record<string, number>, minGroupSize: number): NumberStats | Suppressed {
+export function publishedNumberStats(table: Record<string, number>, minGroupSize: number, persons?: number): NumberStats | Suppressed {
   const s = numericSummary(table);
-  if (!s || s.n < minGroupSize) return { suppressed: true, reason: 'small-group' };
-  if (s.n < spreadThreshold(minGroupSize)) return { n: s.n, mean: s.mean };
-  return { n: s.n, mean: s.mean, sd: s.sd, q1: s.q1, median: s.median, q3: s.q3 };
+  // a dynamic panel's number: the entries of `persons` people; the thresholds and n count persons
+  const n = persons ?? s?.n ?? 0;
+  if (!s || n < minGroupSize) return { suppressed: true, reason: 'small-group' };
+  if (n < spreadThreshold(minGroupSize)) return { n, mean: s.mean };
+  return { n, mean: s.mean, sd: s.sd, q1: s.q1, median: s.median, q3: s.q3 };
 }
 
-function stats(ctx: ReportContext, variable: string, units: readonly string[], n: Figure): NumberStats | Suppressed {
+function stats(ctx: ReportContext, variable: string, units: readonly string[], n: Figure, pooled: boolean): NumberStats | Suppressed {
   if (isSuppressed(n)) return n;
   const table: Record<string, number> = {};
   for (const u of units) for (const [v, c] of Object.entries(ctx.index.table(variable, u))) table[v] = (table[v] ?? 0) + c;
-  return publishedNumberStats(table, ctx.minGroupSize);
+  return publishedNumberStats(table, ctx.minGroupSize, pooled ? n : undefined);
 }
-export function summariseNumber(ctx: ReportContext, v: Variable): { n: Figure; number: NumberStats | Suppressed; comparison?: Comparison } {
-  const answered = (u: string) => ({ [ANSWERED]: Object.values(ctx.index.table(v.key, u)).reduce((a, b) => a + b, 0) });
-  const pv = ctx.protectCounts(`${v.key}#answered`, answered, [ANSWERED], true);
+
+/**
+ * `persons`: a number of a dynamic panel or matrix (pooled.ts), where one person may give several
+ * entries: n and the thresholds count the persons who gave any, the mean goes over their entries.
+ */
+export function summariseNumber(ctx: ReportContext, v: Variable, persons?: (unit: string) => number): { n: Figure; number: NumberStats | Suppressed; comparison?: Comparison } {
+  const answered = (u: string) => ({ [ANSWERED]: persons ? persons(u) : Object.values(ctx.index.table(v.key, u)).reduce((a, b) => a + b, 0) });
+  const pv = ctx.protectCounts(`${v.key}#${persons ? 'persons' : 'answered'}`, answered, [ANSWERED], true);
+  const pooled = persons !== undefined;
   const n = pv.n(ctx.scope);
-  const out: { n: Figure; number: NumberStats | Suppressed; comparison?: Comparison } = { n, number: stats(ctx, v.key, ctx.scope, n) };
+  const out: { n: Figure; number: NumberStats | Suppressed; comparison?: Comparison } = { n, number: stats(ctx, v.key, ctx.scope, n, pooled) };
   if (ctx.groups.length >= 2) {
     const bySegment: Record<string, GroupResult> = {};
     const dropped: string[] = [];
     for (const g of ctx.groups) {
       const gn = pv.n(g.units);
-      const number = stats(ctx, v.key, g.units, gn);
+      const number = stats(ctx, v.key, g.units, gn, pooled);
       bySegment[g.key] = { label: g.label, n: gn, counts: {}, suppressed: isSuppressed(gn), number };
       if (isSuppressed(gn) || gn === 0) dropped.push(g.key);
     }

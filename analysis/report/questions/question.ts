@@ -1,18 +1,21 @@
 // One catalogue question → its QuestionResult, by kind. Notes tell the reader how to read it.
 import type { CatalogueQuestion, Variable } from '../../../surveys/types.ts';
-import { NOT_ASKED_VARIABLE } from '../../extract.ts';
+import { isPooled, NOT_ASKED_VARIABLE } from '../../extract.ts';
 import { type Figure, isSuppressed } from '../../suppress.ts';
 import { groupFigures, isHidden, labelOf, type ReportContext, valueList } from '../context.ts';
 import type { Comparison, QuestionKind, QuestionResult, RowResult } from '../model.ts';
 import { summariseVariable } from './choice.ts';
 import { summariseMultiple } from './multiple.ts';
 import { spreadThreshold, summariseNumber } from './number.ts';
+import { POOLED_NOTE, POOLED_NUMBER_NOTE, personsOf, protectedPersons, summarisePooled } from './pooled.ts';
 import { summariseRanking } from './ranking.ts';
 import { openTexts } from './texts.ts';
 
 export function kindOf(q: CatalogueQuestion): QuestionKind {
   const measures = q.variables.filter((v) => v.measure !== 'text').map((v) => v.measure);
   if (measures.length === 0) return 'text';
+  // a dynamic panel or matrix counts persons per value (pooled.ts): shares of persons, like a checkbox
+  if (isPooled(q)) return measures.length > 1 ? 'matrix' : measures[0] === 'scale' ? 'number' : 'multiple';
   if (measures.includes('rank')) return 'ranking';
   if (measures.includes('binary')) return 'multiple';
   if (measures.length > 1) return 'matrix';
@@ -102,6 +105,7 @@ export function buildQuestion(ctx: ReportContext, q: CatalogueQuestion, base: nu
     return r;
   };
   const whole = (n: Figure) => isSuppressed(n) || n < ctx.minGroupSize;
+  if (isPooled(q) && kind !== 'text') return withTexts(pooledQuestion(ctx, q, kind, head, noAnswerOf, whole));
   switch (kind) {
     case 'single':
     case 'ordinal': {
@@ -160,4 +164,43 @@ export function buildQuestion(ctx: ReportContext, q: CatalogueQuestion, base: nu
       return { ...head, n: t.n, noAnswer: noAnswerOf(base, t.n), suppressed: isHidden(t.texts), texts: t.texts, ...(t.note ? { notes: [t.note] } : {}) };
     }
   }
+}
+
+/**
+ * A dynamic panel's or dynamic matrix's question (pooled.ts): every figure counts persons. One
+ * counted variable: a choice reads like a checkbox (persons naming each value), a number gives n
+ * persons and the mean of their entries; several: one row per variable, a number's row with its
+ * n of persons only.
+ */
+function pooledQuestion(
+  ctx: ReportContext,
+  q: CatalogueQuestion,
+  kind: QuestionKind,
+  head: Pick<QuestionResult, 'name' | 'type' | 'kind' | 'title' | 'base' | 'notAsked'>,
+  noAnswerOf: (b: number, n: Figure) => Figure,
+  whole: (n: Figure) => boolean,
+): QuestionResult {
+  const counted = q.variables.filter((v) => v.measure !== 'text');
+  if (kind === 'number') {
+    const v = counted[0];
+    const s = summariseNumber(ctx, v, personsOf(ctx, v.key));
+    return { ...head, n: s.n, noAnswer: noAnswerOf(head.base, s.n), suppressed: whole(s.n), number: s.number, ...segmentsOf(s.comparison), notes: [POOLED_NUMBER_NOTE, NOTES.number(ctx.minGroupSize)] };
+  }
+  if (kind === 'multiple') {
+    const s = summarisePooled(ctx, counted[0]);
+    return { ...head, n: s.n, noAnswer: noAnswerOf(head.base, s.n), suppressed: whole(s.n), counts: s.counts, options: s.options, ...segmentsOf(s.comparison), notes: [POOLED_NOTE] };
+  }
+  const rows: RowResult[] = counted.map((v) => {
+    const key = v.key.slice(q.name.length + 1);
+    const label = q.columns?.find((c) => String(c.value) === key)?.label ?? v.label;
+    if (v.measure === 'scale') return { key, label, n: protectedPersons(ctx, v.key).n(ctx.scope), counts: {}, options: [] };
+    const s = summarisePooled(ctx, v);
+    const row: RowResult = { key, label, n: s.n, counts: s.counts, options: s.options };
+    if (s.comparison) row.comparison = s.comparison;
+    return row;
+  });
+  // the question's n: the most answered row (a lower bound of the persons who answered any row)
+  let n: Figure = rows[0]?.n ?? 0;
+  for (const r of rows) if (!isSuppressed(r.n) && (isSuppressed(n) || r.n > n)) n = r.n;
+  return { ...head, kind: 'matrix', n, noAnswer: noAnswerOf(head.base, n), suppressed: whole(n), rows, notes: [POOLED_NOTE] };
 }

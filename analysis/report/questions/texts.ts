@@ -1,6 +1,6 @@
 // Open answers: listed verbatim (the renderer escapes them), shuffled with a fixed seed so the
 // order says nothing about who wrote what, and hidden as a list where fewer than minGroupSize
-// texts exist in the report's scope, or where their number is not shown survey-wide.
+// persons wrote texts in the report's scope, or where their number is not shown survey-wide.
 import { type Figure, isSuppressed, type Suppressed } from '../../suppress.ts';
 import type { ReportContext } from '../context.ts';
 import { unitId } from '../protection.ts';
@@ -44,19 +44,24 @@ export const APPROVAL_NOTES = {
  */
 export function openTexts(ctx: ReportContext, variables: readonly string[], seed: string): { n: Figure; texts: string[] | Suppressed; note?: (typeof APPROVAL_NOTES)[keyof typeof APPROVAL_NOTES] } {
   const inScope = new Set(ctx.scope);
-  const byUnit = new Map<string, number>();
+  // the persons who wrote texts, per unit: one person's several texts (a dynamic panel's entries,
+  // the items of a multiple text, "other" beside a comment) count once
+  const byUnit = new Map<string, Set<number | string>>();
   const texts: string[] = [];
   let approval = false;
+  let anonymous = 0;
   for (const variable of variables) {
     for (const row of ctx.index.openTexts(variable)) {
       const id = unitId(row.segment, row.linkLabel);
-      byUnit.set(id, (byUnit.get(id) ?? 0) + 1);
+      const persons = byUnit.get(id) ?? new Set<number | string>();
+      persons.add(row.person ?? `t${anonymous++}`);
+      byUnit.set(id, persons);
       if (!inScope.has(id)) continue;
       if (row.approved !== undefined) approval = true;
       if (row.approved !== false) texts.push(row.text);
     }
   }
-  const counted = ctx.protectCounts(`${variables.join('+')}#texts`, (u) => ({ [TEXTS]: byUnit.get(u) ?? 0 }), [TEXTS], false, true);
+  const counted = ctx.protectCounts(`${variables.join('+')}#texts`, (u) => ({ [TEXTS]: byUnit.get(u)?.size ?? 0 }), [TEXTS], false, true);
   const n = counted.n(ctx.scope);
   if (isSuppressed(n)) return { n, texts: n };
   const listed = seededShuffle([...texts].sort(), seed);
