@@ -25,9 +25,9 @@ export async function runAttackBench(o: { quick: boolean }): Promise<BenchResult
   console.log(table(`Attacker (k = ${run.k}; every audience × filter a share key can ask for)`, HEADER, scenarios.map(describe)));
   console.log(
     table(
-      'Information kept (unfiltered report, shown count figures, with vs. without the works-council group of 6)',
-      ['report', 'shown', 'shown without the group', 'kept'],
-      kept.map((k) => [k.audience, k.shown, k.shownWithout, pct(k.shownWithout ? k.shown / k.shownWithout : 1)]),
+      'Information kept (unfiltered report, count figures, with vs. without the works-council group of 6)',
+      ['report', 'shown without the group', 'the same figures shown with it', 'kept', 'lost that no protection can keep', 'shown with it (its own cells included)'],
+      kept.map((k) => [k.audience, k.shownWithout, k.keptSame, pct(k.shownWithout ? k.keptSame / k.shownWithout : 1), k.forced, k.shown]),
     ),
   );
   const recovered = scenarios.reduce((a, s) => a + s.summary.recovered.length + s.summary.side.reduce((b, f) => b + f.values, 0), 0);
@@ -38,7 +38,8 @@ export async function runAttackBench(o: { quick: boolean }): Promise<BenchResult
     goals: [
       goal('values recovered by the attacker (demo + random studies)', recovered, 0, 'at most', ''),
       goal('protected counts undecided (IP time limit)', undecided, 0, 'at most', ''),
-      ...kept.map((k) => goal(`information kept, ${k.audience} report`, k.shownWithout ? (100 * k.shown) / k.shownWithout : 100, 90, 'at least', ' %')),
+      // the same figures at the same places: new cells of the group itself do not make up for lost ones
+      ...kept.map((k) => goal(`information kept, ${k.audience} report`, k.shownWithout ? (100 * k.keptSame) / k.shownWithout : 100, 90, 'at least', ' %')),
     ],
     figures: {
       seconds: (Date.now() - started) / 1000,

@@ -5,7 +5,7 @@ import { seededRandom, syntheticModel, syntheticResponse } from '../../surveys/s
 import { type AttackResult, attack, type Finding, universeOf } from './attack.ts';
 import { requiredQuestions } from './definition.ts';
 import { collect, type FilterPlan, injectGet, type Published } from './fetch.ts';
-import { figuresOf, isCount, type Universe } from './figures.ts';
+import { type Fig, figuresOf, isCount, type Universe } from './figures.ts';
 import { numberAttacks, type SideFinding, scopedSummaries, temporalAttack, textAttacks } from './side.ts';
 import { postResponse, type Study, type StudyPlan } from './study.ts';
 import { truthOf } from './truth.ts';
@@ -104,6 +104,9 @@ export async function runAttack(app: FastifyInstance, study: Study, plan: StudyP
 }
 
 /** Shown count figures of one unfiltered report (for "information kept"). */
+/** A count figure of a question (not a response total, not a share or mean). */
+export const isCountFigure = (f: Fig) => isCount(f) && f.variable !== '*';
+
 export function shownFigures(u: Universe, p: Published): number {
-  return figuresOf(u, p).filter((f) => isCount(f) && f.value !== null && f.variable !== '*').length;
+  return figuresOf(u, p).filter((f) => isCountFigure(f) && f.value !== null).length;
 }

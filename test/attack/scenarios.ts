@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { fetchReport, injectGet } from './fetch.ts';
+import { type Fig, figuresOf } from './figures.ts';
 import { randomPlan } from './random.ts';
-import { type RunOptions, type RunSummary, runAttack, shownFigures } from './run.ts';
+import { isCountFigure, type RunOptions, type RunSummary, runAttack, shownFigures } from './run.ts';
 import { createStudy, type StudyPlan } from './study.ts';
 
 const DEMO = new URL('../../surveys/definitions/om-partner-befragung.json', import.meta.url);
@@ -61,8 +62,27 @@ export async function randomScenarios(app: FastifyInstance, count: number, first
 
 export interface Kept {
   audience: string;
+  /** Count figures shown with the works-council group (its own column included). */
   shown: number;
+  /** Count figures shown without the group. */
   shownWithout: number;
+  /** Of those, the ones still shown with the group: the same figure at the same place. */
+  keptSame: number;
+  /**
+   * Of the lost ones, those no protection could keep: in a row whose works-council cell is a
+   * small count (1 … k − 1, hidden as primary) and whose overall and other segments' cells the
+   * report shows, one of them must go, or the row's total minus the shown cells gives that small
+   * cell. Counted once per number (a count shown twice, in the table and in the options, is one).
+   */
+  forced: number;
+}
+
+/** A figure's place in a report, without the audience and filters it was read with. */
+const placeOf = (f: Fig) => f.where.replace(/^[^:]*: /, '');
+/** The row a count figure belongs to and the value it counts: `q.row|x`, or null. */
+function rowOf(place: string): { row: string; value: string; segment?: string } | null {
+  const m = place.match(/^(.*?)(?:\.comparison\(segment\)\.(\w+)|\.bySegment\.(\w+))?\.(?:counts\.([^.]+(?:\.chosen)?)|options\.([^.]+(?:\.chosen)?)\.count)$/);
+  return m ? { row: m[1], value: m[4] ?? m[5], segment: m[2] ?? m[3] } : null;
 }
 
 /** Shown count figures of each unfiltered report, with and without the works-council group. */
@@ -76,7 +96,23 @@ export async function informationKept(app: FastifyInstance, scale = 1): Promise<
     const none = { segments: [], labels: [] };
     const a = await fetchReport(get, withWc.slug, audience, withWc.keys[audience], none);
     const b = await fetchReport(get, without.slug, audience, without.keys[audience], none);
-    out.push({ audience, shown: a.report ? shownFigures(u, a) : 0, shownWithout: b.report ? shownFigures(u, b) : 0 });
+    const withGroup = new Map(figuresOf(u, a).filter(isCountFigure).map((f) => [placeOf(f), f]));
+    const withoutGroup = figuresOf(u, b).filter((f) => isCountFigure(f) && f.value !== null);
+    const lost = withoutGroup.filter((f) => withGroup.get(placeOf(f))?.value == null);
+    const forcedNumbers = new Set<string>();
+    for (const f of lost) {
+      const r = rowOf(placeOf(f));
+      if (!r) continue;
+      const wc = withGroup.get(`${r.row}.comparison(segment).works_council.counts.${r.value}`) ?? withGroup.get(`${r.row}.bySegment.works_council.counts.${r.value}`);
+      if (wc && wc.value === null && wc.reason === 'small-cell') forcedNumbers.add(`${r.row}|${r.value}`);
+    }
+    out.push({
+      audience,
+      shown: a.report ? shownFigures(u, a) : 0,
+      shownWithout: withoutGroup.length,
+      keptSame: withoutGroup.length - lost.length,
+      forced: forcedNumbers.size,
+    });
   }
   return out;
 }
