@@ -130,17 +130,152 @@ export interface SpanRow {
  * The linear span of published figures (Gaussian elimination): what can be derived from them.
  * Rows are stored sparse (only their non-zero entries), the vector being reduced dense; the
  * arithmetic is that of dense rows (an entry that is 0 in a row changes nothing), in the order
- * the rows were added.
+ * the rows were added. A row whose pivot entry is 0 in the vector at its turn changes nothing
+ * either, so a reduction visits, in the same order, only the rows whose pivot is non-zero in the
+ * vector to start with or was touched by a row applied before (found through `pivotAt`, kept in a
+ * heap of row numbers), not every row.
  */
 export class Span {
   private rows: SpanRow[] = [];
+  /** Per position: 1 + the first row with its pivot there, or 0. */
+  private pivotAt = new Int32Array(0);
+  /** Further rows with the same pivot as an earlier one (ascending; rare). */
+  private readonly more = new Map<number, number[]>();
+  /** Rows queued in the current reduction (`epoch`), and the queue itself (a min-heap). */
+  private marks = new Int32Array(0);
+  private epoch = 0;
+  private readonly heap: number[] = [];
+  /** Reductions of 0/1 vectors work in `scratch`; `touched` lists the positions written (once
+   *  each, `positionMarks`). */
+  private scratch = new Float64Array(0);
+  private positionMarks = new Int32Array(0);
+  private readonly touched: number[] = [];
   /** Reduces `r` in place by every row, in the order they were added. */
   reduceInPlace(r: Float64Array): Float64Array {
-    for (const { pivot, idx, val } of this.rows) {
+    const seeds: number[] = [];
+    for (let i = 0; i < r.length; i++) if (r[i] !== 0) seeds.push(i);
+    this.nextEpoch(r.length);
+    return this.reduceFrom(r, seeds);
+  }
+  /** Reduces `r`, whose non-zero entries are all at `seeds`. `track`: every position the
+   *  reduction writes to is added to `touched` (which holds the seeds, marked, already). */
+  private reduceFrom(r: Float64Array, seeds: ArrayLike<number>, track = false): Float64Array {
+    const rows = this.rows;
+    if (rows.length === 0) return r;
+    if (this.pivotAt.length < r.length) this.growPositions(r.length);
+    this.heap.length = 0;
+    for (let k = 0; k < seeds.length; k++) this.queue(seeds[k], -1);
+    const { positionMarks, touched, epoch } = this;
+    while (this.heap.length > 0) {
+      const j = this.pop();
+      const { pivot, idx, val } = rows[j];
       const f = r[pivot];
-      if (Math.abs(f) > EPS) for (let k = 0; k < idx.length; k++) r[idx[k]] -= f * val[k];
+      if (Math.abs(f) > EPS) {
+        for (let k = 0; k < idx.length; k++) {
+          const q = idx[k];
+          r[q] -= f * val[k];
+          this.queue(q, j);
+          if (track && positionMarks[q] !== epoch) {
+            positionMarks[q] = epoch;
+            touched.push(q);
+          }
+        }
+      }
     }
     return r;
+  }
+  /** Starts a reduction: a fresh mark for queued rows and touched positions. */
+  private nextEpoch(length: number): void {
+    if (this.positionMarks.length < length) this.positionMarks = new Int32Array(length);
+    if (++this.epoch === 0x7fffffff) {
+      this.marks.fill(0);
+      this.positionMarks.fill(0);
+      this.epoch = 1;
+    }
+  }
+  /**
+   * The 0/1 vector with ones at `atoms`, reduced, in `scratch` (all 0 elsewhere), its non-zero
+   * entries among `touched`; the same numbers as reducing it dense. `release` clears it again.
+   */
+  private reduceAtoms(atoms: ArrayLike<number>, length: number): Float64Array {
+    if (this.scratch.length < length) this.scratch = new Float64Array(length);
+    const r = this.scratch.length === length ? this.scratch : this.scratch.subarray(0, length);
+    this.nextEpoch(length);
+    this.touched.length = 0;
+    for (let k = 0; k < atoms.length; k++) {
+      const a = atoms[k];
+      r[a] = 1;
+      if (this.positionMarks[a] !== this.epoch) {
+        this.positionMarks[a] = this.epoch;
+        this.touched.push(a);
+      }
+    }
+    return this.reduceFrom(r, atoms, true);
+  }
+  private release(r: Float64Array): void {
+    for (const q of this.touched) r[q] = 0;
+  }
+  /** `pivotOf` over the touched entries: the largest magnitude above EPS, the first of equals. */
+  private touchedPivot(r: Float64Array): number {
+    let pivot = -1;
+    for (const i of this.touched) {
+      const m = Math.abs(r[i]);
+      if (m > EPS && (pivot < 0 || m > Math.abs(r[pivot]) || (m === Math.abs(r[pivot]) && i < pivot))) pivot = i;
+    }
+    return pivot;
+  }
+  /** Queues the rows after `after` whose pivot is at `position`. */
+  private queue(position: number, after: number): void {
+    const first = this.pivotAt[position] - 1;
+    if (first > after && this.marks[first] !== this.epoch) {
+      this.marks[first] = this.epoch;
+      this.push(first);
+    }
+    if (this.more.size === 0) return;
+    const more = this.more.get(position);
+    if (more) {
+      for (const i of more) {
+        if (i > after && this.marks[i] !== this.epoch) {
+          this.marks[i] = this.epoch;
+          this.push(i);
+        }
+      }
+    }
+  }
+  private push(row: number): void {
+    const h = this.heap;
+    let i = h.length;
+    h.push(row);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (h[parent] <= row) break;
+      h[i] = h[parent];
+      i = parent;
+    }
+    h[i] = row;
+  }
+  private pop(): number {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop() as number;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const c = l + 1 < h.length && h[l + 1] < h[l] ? l + 1 : l;
+        if (h[c] >= last) break;
+        h[i] = h[c];
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
+  private growPositions(length: number): void {
+    const grown = new Int32Array(length);
+    grown.set(this.pivotAt);
+    this.pivotAt = grown;
   }
   reduce(v: Float64Array): Float64Array {
     return this.reduceInPlace(Float64Array.from(v));
@@ -150,10 +285,37 @@ export class Span {
   }
   /** Adds the 0/1 vector with ones at `atoms` (of `length` entries). Returns whether the rank grew. */
   addAtoms(atoms: ArrayLike<number>, length: number): boolean {
-    return this.addDense(onesAt(atoms, length));
+    const r = this.reduceAtoms(atoms, length);
+    const pivot = this.touchedPivot(r);
+    if (pivot >= 0) {
+      // as addReduced, over the touched entries only (every other one is 0)
+      const f = r[pivot];
+      const at = this.touched.sort((a, b) => a - b);
+      let nz = 0;
+      for (const i of at) {
+        r[i] /= f;
+        if (r[i] !== 0) nz++;
+      }
+      const idx = new Int32Array(nz);
+      const val = new Float64Array(nz);
+      let k = 0;
+      for (const i of at) {
+        if (r[i] !== 0) {
+          idx[k] = i;
+          val[k++] = r[i];
+        }
+      }
+      this.pushRow({ pivot, idx, val }, length);
+    }
+    this.release(r);
+    return pivot >= 0;
   }
   containsAtoms(atoms: ArrayLike<number>, length: number): boolean {
-    return isZero(this.reduceInPlace(onesAt(atoms, length)));
+    const r = this.reduceAtoms(atoms, length);
+    let zero = true;
+    for (const i of this.touched) if (Math.abs(r[i]) > EPS) zero = false;
+    this.release(r);
+    return zero;
   }
   /** Adds `r` (taken over and reduced in place). */
   private addDense(r: Float64Array): boolean {
@@ -179,8 +341,21 @@ export class Span {
       }
     }
     const row = { pivot, idx, val };
-    this.rows.push(row);
+    this.pushRow(row, r.length);
     return row;
+  }
+  private pushRow(row: SpanRow, length: number): void {
+    const { pivot } = row;
+    const at = this.rows.length;
+    this.rows.push(row);
+    if (this.pivotAt.length <= pivot) this.growPositions(Math.max(length, pivot + 1));
+    if (this.pivotAt[pivot] === 0) this.pivotAt[pivot] = at + 1;
+    else this.more.set(pivot, [...(this.more.get(pivot) ?? []), at]);
+    if (this.marks.length <= at) {
+      const grown = new Int32Array(Math.max(16, 2 * this.marks.length, at + 1));
+      grown.set(this.marks);
+      this.marks = grown;
+    }
   }
   contains(v: Float64Array): boolean {
     return isZero(this.reduce(v));
@@ -190,6 +365,14 @@ export class Span {
   }
   /** Forgets every row after the first `rank` (as if only the vectors that gave those were added). */
   truncate(rank: number): void {
+    for (let i = this.rows.length - 1; i >= rank; i--) {
+      const pivot = this.rows[i].pivot;
+      const more = this.more.get(pivot);
+      if (more && more[more.length - 1] === i) {
+        more.pop();
+        if (more.length === 0) this.more.delete(pivot);
+      } else if (this.pivotAt[pivot] === i + 1) this.pivotAt[pivot] = 0;
+    }
     this.rows.length = Math.min(this.rows.length, rank);
   }
 }
