@@ -18,8 +18,9 @@
 // only as base − n where both are shown, and n says how many answered, not what. Linear derivation needs no new check: "no answer" atoms
 // occur in base figures only, so a combination of shown figures that gives a variable's figure
 // uses no base, and one that gives a small base uses bases only (protected by `'_n'`).
-// A variable whose answers may exceed its respondents (dynamic-panel entries, pooled) has no
-// such bound and is left as it is.
+// Dynamic panels and matrices count persons too (questions/pooled.ts, open-text lists their
+// writers), so the bound holds for every table reports build; one whose answers exceed its
+// respondents (AggregatedData from elsewhere) is left as it is.
 // A required question that nothing can hide or skip (catalogue `required`) is answered by every
 // complete respondent, and the definition that says so is public: its "no answer" is 0 in every
 // group for anyone. The audit then drops those atoms (and those of a skip column, e.g. a number's

@@ -148,6 +148,7 @@ t.test(`every shown figure of a dynamic panel counts persons, at least k of them
   t.teardown(ta.cleanup);
   const k = ta.config.minGroupSize;
   let checked = 0;
+  const shownPer = new Map<string, number>();
   let lists = 0;
   // shown figures that rest on 1 … k − 1 persons, and shown figures that are not the persons they say
   const small: string[] = [];
@@ -168,6 +169,8 @@ t.test(`every shown figure of a dynamic panel counts persons, at least k of them
       const count = (shown: unknown, truth: number, where: string) => {
         if (!isNumber(shown)) return;
         checked++;
+        const question = where.slice(0, where.search(/\.(n|counts|options|bySegment)/));
+        shownPer.set(question, (shownPer.get(question) ?? 0) + 1);
         if (shown !== truth) wrong.push(`${tag} ${where}: shows ${shown}, ${truth} persons`);
         if (shown > 0 && truth < k) small.push(`${tag} ${where}: shows ${shown} from ${truth} persons`);
       };
@@ -203,6 +206,7 @@ t.test(`every shown figure of a dynamic panel counts persons, at least k of them
       }
     }
   }
+  t.comment(`shown counts per question: ${[...shownPer].map(([q, n]) => `${q} ${n}`).join(', ')}`);
   t.ok(checked > 50, `${checked} shown figures of dynamic panels checked`);
   t.ok(lists > 0, `${lists} open-text lists of a dynamic panel shown`);
   t.same(small.slice(0, 10), [], `no shown figure or text list of a dynamic panel rests on 1 … ${k - 1} persons (${small.length} found)`);
