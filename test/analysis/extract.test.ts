@@ -1,5 +1,5 @@
 import t from 'tap';
-import { extractOpenTexts, extractValues } from '../../analysis/extract.ts';
+import { countedValues, extractOpenTexts, extractValues, PERSONS_VARIABLE } from '../../analysis/extract.ts';
 import type { Catalogue, CatalogueQuestion, Choice, Measure, Variable } from '../../surveys/types.ts';
 
 const label = (de: string) => ({ de });
@@ -148,6 +148,32 @@ t.test('dynamic matrices and panels are pooled per row; a checkbox cell gives 1/
     { variable: 'tools.web.used.b', value: '1' },
   ]);
   t.same(extractOpenTexts(dynamic, data), [{ variable: 'projects.title', text: 'Check KI' }]);
+});
+
+t.test('what is counted of a dynamic matrix or panel is per person: a value once, a number every entry, _p the persons', async (t) => {
+  const dynamic: Catalogue = {
+    locales: ['de'],
+    questions: [
+      question({ name: 'staff', type: 'matrixdynamic' }, [['staff.role', 'nominal'], ['staff.hours', 'scale']]),
+      question({ name: 'projects', type: 'paneldynamic' }, [['projects.title', 'text'], ['projects.year', 'scale']]),
+    ],
+  };
+  const data = {
+    staff: [{ role: 'lead', hours: 40 }, { role: 'lead', hours: 40 }, { role: 'aide' }, { role: 'lead', hours: 10 }],
+    projects: [{ title: 'Check KI' }, { title: 'Zweites' }],
+  };
+  t.same(countedValues(dynamic, data), [
+    { variable: 'staff.role', value: 'lead' },
+    { variable: 'staff.hours', value: '40' },
+    { variable: 'staff.hours', value: '40' },
+    { variable: 'staff.role', value: 'aide' },
+    { variable: 'staff.hours', value: '10' },
+    { variable: PERSONS_VARIABLE, value: 'staff.role' },
+    { variable: PERSONS_VARIABLE, value: 'staff.hours' },
+  ]);
+  // exports keep every entry
+  t.equal(extractValues(dynamic, data).filter((v) => v.variable === 'staff.role').length, 4);
+  t.equal(extractOpenTexts(dynamic, data).length, 2, 'each text is listed');
 });
 
 t.test('a catalogue built by buildCatalogue from SurveyJS JSON is read the same way', async (t) => {
