@@ -10,6 +10,7 @@ import { fastifyTrustProxy } from './trust-proxy.ts';
 import background from './plugins/app/background.ts';
 import { openEmbedded } from './db/embedded.ts';
 import db from './plugins/app/db.ts';
+import { recountStale } from './repositories/recount.ts';
 import validators from './plugins/app/validators.ts';
 
 export interface BuildOptions {
@@ -47,6 +48,11 @@ export async function buildCore(config: Config, options: BuildOptions = {}): Pro
     ? undefined
     : await openEmbedded(config, { serve: options.shareEmbedded === true, onError: (err) => app.log.warn({ err }, 'embedded database socket') });
   await app.register(db, { config, embedded });
+  // Counts stored before the way they are derived changed (migration 0014: dynamic panels count
+  // persons) are rebuilt from the responses before anything reads them. Here, not in a plugin:
+  // a large survey may take longer than avvio's 10 s plugin timeout.
+  const recounted = await recountStale(app.db);
+  if (recounted > 0) app.log.info({ surveys: recounted }, 'recounted stored answers (dynamic panels now count persons)');
   await app.register(validators);
   await app.register(background);
   return app;

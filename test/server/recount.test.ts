@@ -1,8 +1,12 @@
 // Counts stored before migration 0014 counted dynamic-panel entries; the server recounts such
-// surveys from their responses (server/repositories/recount.ts). Here the old counts are made as
-// the old code made them (every entry, analysis/extract.ts extractValues), live and in a release
-// that holds only some of the responses; after the recount both tables equal what counting the
-// same responses afresh gives, and a share key reads persons again. Both databases.
+// surveys from their responses when it starts (server/repositories/recount.ts). Here the old
+// counts are made as the old code made them (every entry, analysis/extract.ts extractValues),
+// live and in a release that holds only some of the responses, and the server is started again
+// on the same database: both tables then equal what counting the same responses afresh gives,
+// and a share key reads the same report as before. Both databases.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
 import t from 'tap';
 import { extractValues, notAskedValues } from '../../analysis/extract.ts';
@@ -11,7 +15,7 @@ import { BASE_VARIABLE, versionsForCounts } from '../../server/repositories/coun
 import { COUNTS_VERSION, recountStale } from '../../server/repositories/recount.ts';
 import { publishRelease } from '../../server/repositories/releases.ts';
 import { seededRandom } from '../../surveys/synthetic.ts';
-import { buildTestApp, dbLabel } from '../helpers/app.ts';
+import { buildTestApp, dbLabel, freshPostgresDatabase } from '../helpers/app.ts';
 import { researcherHeaders } from '../helpers/fixtures.ts';
 import { postResponse } from '../attack/study.ts';
 
@@ -39,9 +43,17 @@ const definition = {
 };
 
 t.test(`a survey counted per entry is recounted per person, live and in its release (${dbLabel})`, async (t) => {
-  const { app, cleanup } = await buildTestApp();
-  t.teardown(cleanup);
-  const db = app.db;
+  // one database for two starts of the server
+  const pgDb = process.env.DATABASE_URL ? await freshPostgresDatabase(process.env.DATABASE_URL) : undefined;
+  const dir = pgDb ? undefined : mkdtempSync(join(tmpdir(), 'befund-recount-'));
+  const env: Record<string, string> = pgDb ? { DATABASE_URL: pgDb.url } : { DATA_DIR: dir as string };
+  t.teardown(async () => {
+    await pgDb?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  const first = await buildTestApp(env);
+  let app = first.app;
+  let db = app.db;
   const auth = await researcherHeaders(app);
   const slug = 'nachzaehlen';
   const created = await app.inject({ method: 'POST', url: '/api/v1/surveys', headers: auth, payload: { slug, definition } });
@@ -111,7 +123,13 @@ t.test(`a survey counted per entry is recounted per person, live and in its rele
   );
   t.not(await read(), fresh.report, 'the share key reads entries from the old counts');
 
-  t.equal(await recountStale(db), 1, 'the stale survey is recounted');
+  await first.cleanup();
+  const second = await buildTestApp(env);
+  t.teardown(second.cleanup);
+  app = second.app;
+  db = app.db;
+  const [after] = await db.select({ v: surveys.countsVersion }).from(surveys).where(eq(surveys.id, survey.id));
+  t.equal(after.v, COUNTS_VERSION, 'the server recounted the stale survey when it started');
   t.same(await table(answerCounts), fresh.live, 'live counts: the same as counting the responses afresh');
   t.same(await table(releaseCounts), fresh.release, 'release counts: the same, of the released responses only');
   t.equal(await recountStale(db), 0, 'nothing is left to recount');

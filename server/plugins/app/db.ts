@@ -11,7 +11,6 @@ import { type Db, usePgPool } from '../../db/client.ts';
 import { type Embedded, openEmbedded } from '../../db/embedded.ts';
 import { guardPool } from '../../db/guard.ts';
 import { DbMonitor, type DbState } from '../../db/outage.ts';
-import { recountStale } from '../../repositories/recount.ts';
 
 export interface DbHealth {
   /** What the last probe found; always up on the embedded database. */
@@ -97,9 +96,6 @@ export default fp(
       // Closing flushes PGlite's files, so they are never left half-written, and frees DATA_DIR.
       app.addHook('onClose', async () => embedded.close());
     }
-    // counts stored before the way they are derived changed (migration 0014: dynamic panels per person)
-    const recounted = await recountStale(app.db);
-    if (recounted > 0) app.log.info({ surveys: recounted }, 'recounted stored answers (dynamic panels now count persons)');
   },
   { name: 'db' },
 );
