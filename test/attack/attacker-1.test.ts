@@ -1,0 +1,4 @@
+// Shard 1 of the attacker (see attacker.ts).
+import { runAttackerShard } from './attacker.ts';
+
+runAttackerShard(1);

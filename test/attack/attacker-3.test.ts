@@ -1,0 +1,4 @@
+// Shard 3 of the attacker (see attacker.ts).
+import { runAttackerShard } from './attacker.ts';
+
+runAttackerShard(3);
