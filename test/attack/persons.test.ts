@@ -9,8 +9,9 @@
 //  - an open-text list (every text approved by the researcher) is shown only where at least k
 //    distinct persons in its scope wrote the texts.
 // Figures hidden "zum Schutz kleiner Gruppen" (complementary) or "weniger als k" are not shown and
-// not checked here; the attacker (attacker.test.ts) bounds those. Reads only what an outsider
-// reads; the posted answers are the ground truth.
+// not checked here: the attacker of attacker.test.ts, run on the same studies, bounds those
+// (person-level unknowns, a dynamic panel's counts as persons) and must recover none. Reads only
+// what an outsider reads; the posted answers are the ground truth.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
@@ -20,6 +21,7 @@ import { researcherHeaders } from '../helpers/fixtures.ts';
 import { universeOf } from './attack.ts';
 import { collect, injectGet, type Report } from './fetch.ts';
 import { cellId, questionsOf, scope } from './figures.ts';
+import { runAttack } from './run.ts';
 import { AUDIENCES, postResponse } from './study.ts';
 
 const text = (s: string) => ({ de: s, en: s });
@@ -153,9 +155,22 @@ t.test(`every shown figure of a dynamic panel counts persons, at least k of them
   // shown figures that rest on 1 … k − 1 persons, and shown figures that are not the persons they say
   const small: string[] = [];
   const wrong: string[] = [];
+  const attacked: string[] = [];
+  let hidden = 0;
   for (let seed = 1; seed <= seeds; seed++) {
     const slug = `personen-${seed}`;
     const { persons, keys } = await study(ta.app, slug, seed);
+    const a = await runAttack(
+      ta.app,
+      { slug, keys, posted: persons.length, refused: 0, truth: persons, tokens: {} },
+      { slug, definition, groups: [], seed },
+      { plan: 'full', k, timeLimit: 30, checkTruth: true },
+    );
+    hidden += a.protected;
+    for (const f of a.recovered.filter((x) => x.primary)) attacked.push(`seed ${seed} ${f.where} (${f.reason}): [${f.bound?.outerLo}, ${f.bound?.outerHi}]`);
+    for (const f of a.side) attacked.push(`seed ${seed} ${f.attack}: ${f.where}`);
+    for (const e of [...a.modelErrors, ...a.infeasible]) attacked.push(`seed ${seed} model: ${e}`);
+    if (a.undecided) attacked.push(`seed ${seed}: ${a.undecided} hidden counts not bounded`);
     const c = await collect(injectGet(ta.app), slug, keys, 'full');
     const u = universeOf(c.published, Object.values(c.options).flatMap((x) => x.labels));
     const cellOf = (p: Person) => cellId(p.segment, u.labels.includes(p.label) ? p.label : '');
@@ -209,6 +224,8 @@ t.test(`every shown figure of a dynamic panel counts persons, at least k of them
   t.comment(`shown counts per question: ${[...shownPer].map(([q, n]) => `${q} ${n}`).join(', ')}`);
   t.ok(checked > 50, `${checked} shown figures of dynamic panels checked`);
   t.ok(lists > 0, `${lists} open-text lists of a dynamic panel shown`);
+  t.ok(hidden > 0, `${hidden} hidden figures attacked`);
+  t.same(attacked.slice(0, 10), [], 'the attacker recovers no primary figure and no person’s value');
   t.same(small.slice(0, 10), [], `no shown figure or text list of a dynamic panel rests on 1 … ${k - 1} persons (${small.length} found)`);
   t.same(wrong.slice(0, 10), [], `every shown count and n of a dynamic panel is the number of persons it says (${wrong.length} differ)`);
 });
