@@ -75,6 +75,9 @@ function ink(hex: string): string {
 }
 
 export function likertChart(q: QuestionResult, ctx: ChartContext): ChartSpec | null {
+  // a dynamic panel's or matrix's rows count persons per value (several per person, shares above
+  // 100 % in all, each row its own values): no scale to stack; the table shows them
+  if (q.type === 'matrixdynamic' || q.type === 'paneldynamic') return null;
   const t = TEXT[ctx.locale];
   const rows = rowsOf(q, ctx);
   const shown = rows.filter((r) => !r.hidden && r.options.length > 0);

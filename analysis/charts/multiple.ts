@@ -20,8 +20,24 @@ const TEXT = {
   },
 } as const;
 
+/** A dynamic panel or matrix (analysis/report/questions/pooled.ts): shares of the persons who answered. */
+const POOLED = {
+  de: {
+    axis: 'Anteil der Personen, die die Antwort in mindestens einem Eintrag nannten',
+    note: 'Mehrere Einträge je Person möglich: Jede Person zählt je Antwort einmal, die Anteile ergeben zusammen nicht 100 %.',
+    kind: 'Balkendiagramm der Anteile der Personen, die eine Antwort nannten',
+    top: 'Von den meisten Personen genannt',
+  },
+  en: {
+    axis: 'Share of persons who gave the answer in at least one entry',
+    note: 'Several entries per person possible: each person counts once per answer; the shares do not add up to 100 %.',
+    kind: 'Bar chart of the share of persons giving each answer',
+    top: 'Given by most persons',
+  },
+} as const;
+
 export function multipleChart(q: QuestionResult, ctx: ChartContext): ChartSpec | null {
-  const t = TEXT[ctx.locale];
+  const t = (q.type === 'matrixdynamic' || q.type === 'paneldynamic' ? POOLED : TEXT)[ctx.locale];
   const shown: { label: string; share: number; count: number }[] = [];
   const hidden: HiddenLabel[] = [];
   for (const o of q.options ?? []) {

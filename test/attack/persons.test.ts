@@ -172,6 +172,20 @@ t.test(`every shown figure of a dynamic panel counts persons, at least k of them
     for (const e of [...a.modelErrors, ...a.infeasible]) attacked.push(`seed ${seed} model: ${e}`);
     if (a.undecided) attacked.push(`seed ${seed}: ${a.undecided} hidden counts not bounded`);
     const c = await collect(injectGet(ta.app), slug, keys, 'full');
+    if (seed === 1) {
+      // the page says what is counted, German first, English second
+      for (const [lang, note, axis] of [
+        ['', 'gezählt werden Personen, die eine Antwort in mindestens einem Eintrag nannten', 'Anteil der Personen, die die Antwort in mindestens einem Eintrag nannten'],
+        ['&lang=en', 'counted are persons who gave an answer in at least one entry', 'Share of persons who gave the answer in at least one entry'],
+      ]) {
+        const page = await ta.app.inject({ method: 'GET', url: `/reports/${slug}/intermediary?key=${keys.intermediary}${lang}` });
+        t.equal(page.statusCode, 200);
+        t.ok(page.body.includes(note), `the report page${lang ? ' in English' : ''} says: ${note}`);
+        const data = await ta.app.inject({ method: 'GET', url: `/reports/${slug}/intermediary/data.json?key=${keys.intermediary}${lang}` });
+        t.ok(JSON.stringify(data.json().charts).includes(axis), `and its charts: ${axis}`);
+        t.notOk(/\bNaN\b/.test(page.body), 'and draws every figure (no NaN)');
+      }
+    }
     const u = universeOf(c.published, Object.values(c.options).flatMap((x) => x.labels));
     const cellOf = (p: Person) => cellId(p.segment, u.labels.includes(p.label) ? p.label : '');
     for (const p of c.published) {
