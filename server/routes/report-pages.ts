@@ -23,7 +23,6 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Browser } from 'playwright-core';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { chartsFor } from '../../analysis/charts/index.ts';
 import type { Locale } from '../../analysis/format.ts';
@@ -35,9 +34,8 @@ import type { ReportModel } from '../../analysis/report/model.ts';
 import { renderCsv } from '../../analysis/render/csv.ts';
 import { renderSvg } from '../../analysis/render/svg.ts';
 import { type ReportPageOptions, type ReportQuery, renderNotFoundPage, renderReportPage } from '../../web/pages/report.ts';
-import { responses, surveys, surveyVersions } from '../db/schema.ts';
-import { foldPending } from '../repositories/counts.ts';
-import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
+import { mergedCatalogue } from '../repositories/aggregates.ts';
+import { dataStamp, sharedAggregates } from '../repositories/aggregates-cache.ts';
 import { type Release, releaseForReaders } from '../repositories/releases.ts';
 import { profileFor, surveyAudiences } from '../repositories/profiles.ts';
 import { canViewReport } from '../repositories/shares.ts';
@@ -129,7 +127,7 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
   const hit = cache.get(cacheKey);
   let built = hit && hit.stamp === stamp && Date.now() - hit.at < CACHE_MS ? hit.built : undefined;
   if (!built) {
-    built = await build(app, survey, { profile, audiences }, locale, asked, release, allowed, refusal);
+    built = await build(app, survey, { profile, audiences }, locale, asked, release, allowed, refusal, stamp);
     cache.delete(cacheKey);
     cache.set(cacheKey, { at: Date.now(), stamp, built });
     if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
@@ -169,28 +167,6 @@ const cache = new Map<string, { at: number; stamp: string; built: Built }>();
 const CACHE_MS = 60_000;
 const CACHE_ENTRIES = 100;
 
-/**
- * What a cached report depends on, read in one row instead of counting the survey's responses:
- * its data_version, which a trigger raises whenever its answer_counts change (the fold, an
- * erasure; migration 0009), and its number of versions. Complete responses the fold has not
- * reached yet are folded first (the partial index on uncounted responses finds them without
- * reading the others), so a cached report never misses an answer.
- */
-async function dataStamp(app: FastifyInstance, surveyId: number): Promise<string> {
-  const read = async () => {
-    const result = (await app.db.execute(sql`select s.data_version, (select count(*) from ${surveyVersions} v where v.survey_id = s.id) as versions,
-        exists (select 1 from ${responses} r where r.status = 'complete' and not r.counted and r.survey_id = s.id) as pending
-      from ${surveys} s where s.id = ${surveyId}`)) as unknown as { rows: { data_version: string | number; versions: string | number; pending: boolean }[] };
-    return result.rows[0];
-  };
-  let r = await read();
-  if (r?.pending) {
-    await foldPending(app.db, { surveyId });
-    r = await read();
-  }
-  return `${r?.data_version}:${r?.versions}`;
-}
-
 async function build(
   app: FastifyInstance,
   survey: { id: number; slug: string; title: string },
@@ -200,11 +176,13 @@ async function build(
   release: Release | null | 'live',
   allowed: readonly SharedFilter[],
   refusal: string | undefined,
+  stamp: string,
 ): Promise<Built> {
   const [catalogue, data, about] = await Promise.all([
     mergedCatalogue(app.db, survey.id),
-    // a share key without a release (the survey has no answers yet) gets an empty report
-    release === 'live' ? loadAggregates(app.db, survey.id) : release ? loadAggregates(app.db, survey.id, { release, approval: true }) : { bases: [], counts: [], openTexts: [] },
+    // a share key without a release (the survey has no answers yet) gets an empty report; the
+    // other audiences' reports and the other locale of the same figures share one load
+    release ? sharedAggregates(app, survey.id, release, stamp) : { bases: [], counts: [], openTexts: [] },
     surveyForReport(app.db, survey),
   ]);
   const include = new Set(profile.segments.include);

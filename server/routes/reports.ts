@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { listAudiences, ProfileError } from '../../analysis/profiles/index.ts';
 import { buildReport, ReportError } from '../../analysis/report/build.ts';
 import { httpError } from '../errors.ts';
-import { loadAggregates, mergedCatalogue } from '../repositories/aggregates.ts';
+import { mergedCatalogue } from '../repositories/aggregates.ts';
+import { dataStamp, sharedAggregates } from '../repositories/aggregates-cache.ts';
 import { profileFor, surveyAudiences } from '../repositories/profiles.ts';
 import { surveyForReport } from '../repositories/report-survey.ts';
 import { findSurvey, SLUG_PATTERN } from '../repositories/surveys.ts';
@@ -37,7 +38,9 @@ const reportsRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!survey) throw httpError(404, `Die Umfrage "${slug}" gibt es nicht`);
       // the survey's own profile for this audience where a researcher uploaded one
       const profile = await profileFor(app.db, survey.id, q.audience);
-      const [catalogue, data, about, audiences] = await Promise.all([mergedCatalogue(app.db, survey.id), loadAggregates(app.db, survey.id), surveyForReport(app.db, survey), surveyAudiences(app.db, survey.id)]);
+      // the live figures, shared with the other audiences' reports of the same data stamp
+      const stamp = await dataStamp(app, survey.id);
+      const [catalogue, data, about, audiences] = await Promise.all([mergedCatalogue(app.db, survey.id), sharedAggregates(app, survey.id, 'live', stamp), surveyForReport(app.db, survey), surveyAudiences(app.db, survey.id)]);
       try {
         const report = buildReport({
           catalogue,

@@ -91,3 +91,22 @@ t.test('errors: 401 without token, 404 unknown survey, 400 unknown audience nami
   t.equal(empty.statusCode, 409);
   t.match(empty.json().message, /keine abgeschlossenen Antworten/);
 });
+
+t.test(`a response stored between two report reads is in the next one at once, though the audiences' reports share one load of the figures per data stamp (${dbLabel})`, async (t) => {
+  const total = async (audience: string) => {
+    const res = await report(`audience=${audience}`);
+    t.equal(res.statusCode, 200, audience);
+    return res.json().responses.total as number;
+  };
+  const before = { intermediary: await total('intermediary'), works_council: await total('works_council') };
+  t.equal(await total('intermediary'), before.intermediary, 'read again: the same');
+  const link = allLinks.find((l) => l.segment === 'intermediary' && l.label === 'Standard') as (typeof allLinks)[number];
+  for (;;) {
+    const verdict = version.validator.validate(syntheticResponse(model, rnd, { lean: 0 }), { complete: true, locale: 'de' });
+    if (!verdict.ok) continue;
+    await insertResponse(app.db, { id: randomUUID(), surveyId: survey.id, versionId: version.id, catalogue: version.catalogue, link, data: verdict.data, complete: true, locale: 'de' });
+    break;
+  }
+  t.equal(await total('intermediary'), before.intermediary + 1, 'the new intermediary is counted in the report read right after');
+  t.equal(await total('works_council'), before.works_council, "and not in the works councils' report (works councils and SMEs)");
+});
