@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   HTTP_CONNECTION_TIMEOUT_MS: millis('HTTP_CONNECTION_TIMEOUT_MS', 30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: millis('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000),
   MAX_EVENT_LOOP_DELAY_MS: millis('MAX_EVENT_LOOP_DELAY_MS', 1_000, 0),
+  REPORT_WAIT_MS: millis('REPORT_WAIT_MS', 20_000, 0),
   WEBHOOK_ALLOW_PRIVATE: z
     .enum(['0', '1', 'true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE muss 1 oder 0 sein, z. B. WEBHOOK_ALLOW_PRIVATE=1 für einen Empfänger im eigenen Netz' })
     .default('0')
@@ -123,6 +124,11 @@ export interface Config {
     httpKeepAliveMs: number;
     /** Above this mean event-loop delay, requests are shed with 503. */
     maxEventLoopDelayMs: number;
+    /**
+     * A report read waits this long for a first release or a report build; past it the reader gets
+     * 503 with Retry-After while the work goes on (routes/report-pages.ts).
+     */
+    reportWaitMs: number;
   };
   /** PDF reports waiting or being printed at once; one more gets 503 (routes/report-pages.ts). */
   pdfConcurrency: number;
@@ -173,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       httpConnectionMs: e.HTTP_CONNECTION_TIMEOUT_MS,
       httpKeepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+      reportWaitMs: e.REPORT_WAIT_MS,
     },
     pdfConcurrency: e.PDF_CONCURRENCY,
     trustProxy: e.TRUST_PROXY,

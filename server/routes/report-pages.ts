@@ -36,7 +36,7 @@ import { renderSvg } from '../../analysis/render/svg.ts';
 import { type ReportPageOptions, type ReportQuery, renderNotFoundPage, renderReportPage } from '../../web/pages/report.ts';
 import { mergedCatalogue } from '../repositories/aggregates.ts';
 import { dataStamp, sharedAggregates } from '../repositories/aggregates-cache.ts';
-import { type Release, releaseForReaders } from '../repositories/releases.ts';
+import { currentRelease, type Release, releaseForReaders } from '../repositories/releases.ts';
 import { profileFor, surveyAudiences } from '../repositories/profiles.ts';
 import { canViewReport } from '../repositories/shares.ts';
 import { roleAllows } from '../repositories/tokens.ts';
@@ -96,6 +96,8 @@ interface Loaded {
   report: ReportModel | null;
   error?: string;
   status: number;
+  /** Set with 503 while the report is being prepared: the Retry-After header. */
+  retryAfter?: number;
   options: ReportPageOptions['options'];
 }
 
@@ -121,16 +123,35 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
   // it tells nothing about which labels exist, and the values sent are not echoed
   const asked = { segment: allowed.includes('segment') ? q.segment : [], label: allowed.includes('label') ? q.label : [] };
   const refusal = forbidden.length > 0 ? forbidden.map((f) => FORBIDDEN[locale](f)).join(' ') : undefined;
-  const release = live ? 'live' : await releaseForReaders(app.db, survey.id);
   const cacheKey = JSON.stringify([survey.id, audience, locale, [...asked.segment].sort(), [...asked.label].sort(), forbidden, app.config.minGroupSize, live, JSON.stringify(profile), audiences]);
-  const stamp = release === 'live' ? await dataStamp(app, survey.id) : `release:${release?.id}:${release?.erased}:${await dataStamp(app, survey.id)}`;
-  const hit = cache.get(cacheKey);
-  let built = hit && hit.stamp === stamp && Date.now() - hit.at < CACHE_MS ? hit.built : undefined;
-  if (!built) {
-    built = await build(app, survey, { profile, audiences }, locale, asked, release, allowed, refusal, stamp);
+  // A share key's first read publishes the first release, and a report over hundreds of link
+  // labels takes a minute or two to build cold (its protection): past REPORT_WAIT_MS the reader
+  // gets 503 with Retry-After while both go on, and a later read finds the report built.
+  const stampOf = async (release: Release | null | 'live') =>
+    release === 'live' ? await dataStamp(app, survey.id) : `release:${release?.id}:${release?.erased}:${await dataStamp(app, survey.id)}`;
+  const cached = (stamp: string) => {
+    const hit = cache.get(cacheKey);
+    return hit && hit.stamp === stamp && Date.now() - hit.at < CACHE_MS ? hit.built : undefined;
+  };
+  const known = live ? 'live' : await currentRelease(app.db, survey.id);
+  let built = known ? cached(await stampOf(known)) : undefined;
+  built ??= await withinWait(app.config.timeouts.reportWaitMs, `${survey.id}:${cacheKey}`, async () => {
+    const release = known ?? (await firstReaderRelease(app, survey.id));
+    const stamp = await stampOf(release);
+    const hit = cached(stamp);
+    if (hit) return hit;
+    const fresh = await build(app, survey, { profile, audiences }, locale, asked, release, allowed, refusal, stamp);
     cache.delete(cacheKey);
-    cache.set(cacheKey, { at: Date.now(), stamp, built });
+    cache.set(cacheKey, { at: Date.now(), stamp, built: fresh });
     if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+    return fresh;
+  }).catch((err) => {
+    if (err !== STILL_PREPARING) throw err;
+    return undefined;
+  });
+  if (!built) {
+    const query: ReportQuery = { key: q.key, segment: [], label: [] };
+    return { slug, audience, profile, locale, query, report: null, error: PREPARING[locale], status: 503, retryAfter: PREPARING_RETRY_SECONDS, options: { segments: [], labels: [] } };
   }
   // a filter refused by the small-group rule is not echoed either (its values are not offered)
   const query: ReportQuery = { key: q.key, ...(built.refused ? { segment: [], label: [] } : asked) };
@@ -138,6 +159,54 @@ async function load(app: FastifyInstance, request: Req): Promise<Loaded | null> 
 }
 
 type Built = Pick<Loaded, 'report' | 'error' | 'status' | 'options'> & { refused?: true };
+
+/** Seconds a reader is asked to wait while a report is prepared. */
+const PREPARING_RETRY_SECONDS = 30;
+const PREPARING: Record<Locale, string> = {
+  de: `Dieser Bericht wird gerade vorbereitet (eine große Umfrage braucht dafür bis zu zwei Minuten). Bitte laden Sie die Seite in ${PREPARING_RETRY_SECONDS} Sekunden neu.`,
+  en: `This report is being prepared (a large survey takes up to two minutes). Please reload the page in ${PREPARING_RETRY_SECONDS} seconds.`,
+};
+const STILL_PREPARING = Symbol('still preparing');
+
+/** Work under way per key (a report, a first release): a second reader joins it instead of starting it again. */
+const underWay = new Map<string, Promise<unknown>>();
+
+/**
+ * `work`'s result if it ends within `waitMs` (0: only if it has already ended); otherwise rejects
+ * with STILL_PREPARING while the work goes on (should it fail, the next reader starts it again).
+ */
+function withinWait<T>(waitMs: number, key: string, work: () => Promise<T>): Promise<T> {
+  let running = underWay.get(key) as Promise<T> | undefined;
+  if (!running) {
+    running = work().finally(() => underWay.delete(key));
+    running.catch(() => undefined); // a reader who gave up does not await it
+    underWay.set(key, running);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  // 0: never wait for a report that is not ready (an embedded database may answer before any timer)
+  const waited =
+    waitMs <= 0
+      ? Promise.reject(STILL_PREPARING)
+      : new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(STILL_PREPARING), waitMs);
+        });
+  return Promise.race([running, waited]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The release a share key reads. Two first readers of one survey at once (the page and its
+ * data.json, two audiences) share one first release: the second would otherwise wait for the
+ * first one's lock and fail after DB_LOCK_TIMEOUT_MS on a large survey.
+ */
+function firstReaderRelease(app: FastifyInstance, surveyId: number): Promise<Release | null> {
+  const key = `release:${surveyId}`;
+  let running = underWay.get(key) as Promise<Release | null> | undefined;
+  if (!running) {
+    running = releaseForReaders(app.db, surveyId).finally(() => underWay.delete(key));
+    underWay.set(key, running);
+  }
+  return running;
+}
 
 const FILTER_NAMES = { de: { segment: 'Zielgruppe', label: 'Herkunft (Link)' }, en: { segment: 'audience', label: 'source (link)' } } as const;
 /** Why a share-key reader's filter is refused (the query field in brackets). */
@@ -251,6 +320,7 @@ const reportPages: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/reports/:slug/:audience', { schema }, async (request, reply) => {
     const l = await load(app, request);
+    if (l?.retryAfter) reply.header('retry-after', String(l.retryAfter));
     reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8');
     if (!l) return reply.code(404).send(renderNotFoundPage());
     const charts = l.report ? reportCharts(l.report, l.locale) : [];
@@ -261,6 +331,7 @@ const reportPages: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/reports/:slug/:audience/data.json', { schema }, async (request, reply) => {
     const l = await load(app, request);
+    if (l?.retryAfter) reply.header('retry-after', String(l.retryAfter));
     if (!l) return notFound(reply);
     // not no-store: Chromium would then not hand the preloaded response to the page's fetch()
     reply.header('cache-control', 'private, no-cache');
@@ -271,6 +342,7 @@ const reportPages: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/reports/:slug/:audience/tables.csv', { schema }, async (request, reply) => {
     const l = await load(app, request);
+    if (l?.retryAfter) reply.header('retry-after', String(l.retryAfter));
     if (!l) return notFound(reply);
     if (!l.report) return reply.code(l.status).send({ message: l.error });
     return reply
@@ -308,6 +380,7 @@ const reportPages: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/reports/:slug/:audience/report.pdf', { schema }, async (request, reply) => {
     const l = await load(app, request);
+    if (l?.retryAfter) reply.header('retry-after', String(l.retryAfter));
     if (!l) return notFound(reply);
     if (!l.report) return reply.code(l.status).send({ message: l.error });
     const chromium = chromiumPath();

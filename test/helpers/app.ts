@@ -112,6 +112,9 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Bu
     // a healthy database down and the route answered 503 (seen in the differential test).
     // test/serial/db-outage.test.ts tests the production default on a server of its own.
     DB_HEALTH_TIMEOUT_MS: '10000',
+    // And a report read waits for its build however long a busy machine takes (production: 20 s,
+    // then 503 with Retry-After); test/server/report-prepare.test.ts tests that with 0.
+    REPORT_WAIT_MS: '600000',
     ...(fresh ? { DATABASE_URL: fresh.url } : {}),
     ...env,
   });
