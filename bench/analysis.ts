@@ -307,7 +307,7 @@ async function runAnalysisLabels(opts: AnalysisOptions, labels: number): Promise
       ],
     ),
   );
-  if (p.share) console.log(`share reads (data.json with a share key, 3 audiences): first ${ms(p.share.firstMs)} (publishes the first release), built again (lang=en) ${ms(p.share.builtMs)}, cached ${ms(p.share.cachedMs)}`);
+  if (p.share) console.log(`share reads (data.json with a share key, 3 audiences): first ${ms(p.share.firstMs)} (publishes the first release; ${p.share.preparing ?? 0} answers 503 'being prepared' before it), built again (lang=en) ${ms(p.share.builtMs)}, cached ${ms(p.share.cachedMs)}`);
   console.log(`load ${(result.loadMs / 1000).toFixed(0)} s; ${result.verified}`);
   const worst = Math.max(w.totalMs, p.route.warm.totalMs, p.share?.builtMs ?? 0);
   return {
@@ -322,6 +322,8 @@ interface ShareRun {
   firstMs: number;
   builtMs: number;
   cachedMs: number;
+  /** Answers "503, being prepared" (REPORT_WAIT_MS) the first round got before its reports. */
+  preparing?: number;
   bytes: number;
 }
 interface GroupShape {
