@@ -5,7 +5,7 @@ import { type CatalogueQuestion, OTHER_CHOSEN } from '../../../surveys/types.ts'
 import { wilson } from '../../stats/index.ts';
 import { type Figure, isSuppressed } from '../../suppress.ts';
 import { groupFigures, labelOf, percentOf, type ReportContext } from '../context.ts';
-import type { Comparison, GroupResult, OptionResult } from '../model.ts';
+import type { Comparison, GroupResult, LocalizedText, OptionResult } from '../model.ts';
 import type { ProtectedVariable } from '../protection.ts';
 
 const BINARY = ['1', '0'];
@@ -32,11 +32,28 @@ function chosen(pvs: Map<string, ProtectedVariable>, units: readonly string[], n
 export function summariseMultiple(ctx: ReportContext, q: CatalogueQuestion): MultipleSummary {
   const pvs = new Map<string, ProtectedVariable>();
   for (const code of multipleOptions(q)) pvs.set(code, ctx.protect(`${q.name}.${code}`, BINARY));
-  // every answered checkbox question counts each option as 1 or 0, so any option's n is the
-  // number of respondents; take the one whose n is shown, if any
+  const label = (value: string) => (value === OTHER_CHOSEN ? (q.choices?.find((c) => c.value === 'other')?.label ?? { de: 'Sonstiges', en: 'Other' }) : labelOf(q.choices, value));
+  return binarySummary(ctx, pvs, [], label, {
+    de: 'Kein Test: Bei Mehrfachnennungen gibt es keinen gemeinsamen Test über alle Optionen.',
+    en: 'No test: with multiple answers no single test covers all options.',
+  });
+}
+
+/**
+ * Shares of persons from 0/1 tables, one per value (`pvs`): a checkbox's options, or the values
+ * of a dynamic panel counted per person (pooled.ts). Every table's n is the number of persons who
+ * answered, as is each of `alsoN`'s; the first shown one is taken, if any.
+ */
+export function binarySummary(
+  ctx: ReportContext,
+  pvs: Map<string, ProtectedVariable>,
+  alsoN: readonly ProtectedVariable[],
+  label: (value: string) => LocalizedText,
+  testOmitted: LocalizedText,
+): MultipleSummary {
   const respondents = (units: readonly string[]): Figure => {
     let first: Figure | null = null;
-    for (const pv of pvs.values()) {
+    for (const pv of [...pvs.values(), ...alsoN]) {
       const n = pv.n(units);
       if (!isSuppressed(n)) return n;
       first ??= n;
@@ -47,7 +64,7 @@ export function summariseMultiple(ctx: ReportContext, q: CatalogueQuestion): Mul
   const counts = chosen(pvs, ctx.scope, n);
   const options: OptionResult[] = [...pvs.keys()].map((value) => {
     const count = counts[value];
-    const option: OptionResult = { value, label: value === OTHER_CHOSEN ? (q.choices?.find((c) => c.value === 'other')?.label ?? { de: 'Sonstiges', en: 'Other' }) : labelOf(q.choices, value), count, percent: percentOf(count, n) };
+    const option: OptionResult = { value, label: label(value), count, percent: percentOf(count, n) };
     if (isSuppressed(count)) option.interval = count;
     else if (isSuppressed(n)) option.interval = n;
     else {
@@ -66,13 +83,7 @@ export function summariseMultiple(ctx: ReportContext, q: CatalogueQuestion): Mul
       bySegment[g.key] = { label: g.label, n: gn, counts: chosen(pvs, g.units, gn), suppressed };
       if (suppressed || gn === 0) dropped.push(g.key);
     }
-    summary.comparison = {
-      by: 'segment',
-      bySegment,
-      dropped,
-      test: null,
-      testOmitted: { de: 'Kein Test: Bei Mehrfachnennungen gibt es keinen gemeinsamen Test über alle Optionen.', en: 'No test: with multiple answers no single test covers all options.' },
-    };
+    summary.comparison = { by: 'segment', bySegment, dropped, test: null, testOmitted };
   }
   return summary;
 }

@@ -7,11 +7,10 @@
 // persons. Shares are of the persons who answered and do not add up to 100 %.
 import type { Variable } from '../../../surveys/types.ts';
 import { PERSONS_VARIABLE } from '../../extract.ts';
-import { wilson } from '../../stats/index.ts';
-import { type Figure, isSuppressed } from '../../suppress.ts';
-import { groupFigures, labelOf, percentOf, type ReportContext, valueList } from '../context.ts';
-import type { Comparison, GroupResult, LocalizedText, OptionResult } from '../model.ts';
+import { labelOf, type ReportContext, valueList } from '../context.ts';
+import type { LocalizedText } from '../model.ts';
 import type { ProtectedVariable } from '../protection.ts';
+import { binarySummary, type MultipleSummary } from './multiple.ts';
 
 const BINARY = ['1', '0'];
 const ANSWERED = 'a';
@@ -39,14 +38,7 @@ export function protectedPersons(ctx: ReportContext, key: string): ProtectedVari
   return ctx.protectCounts(`${key}#persons`, (u) => ({ [ANSWERED]: persons(u) }), [ANSWERED], true);
 }
 
-export interface PooledSummary {
-  n: Figure;
-  counts: Record<string, Figure>;
-  options: OptionResult[];
-  comparison?: Comparison;
-}
-
-export function summarisePooled(ctx: ReportContext, variable: Variable): PooledSummary {
+export function summarisePooled(ctx: ReportContext, variable: Variable): MultipleSummary {
   const values = valueList(
     variable.values?.map((c) => c.value),
     ctx.index.valuesOf(variable.key),
@@ -65,52 +57,8 @@ export function summarisePooled(ctx: ReportContext, variable: Variable): PooledS
         BINARY,
       ),
     );
-  const answered = protectedPersons(ctx, variable.key);
-  // every value's table has n = the persons who answered; take one whose n is shown, if any
-  const respondents = (units: readonly string[]): Figure => {
-    let first: Figure | null = null;
-    for (const pv of [...pvs.values(), answered]) {
-      const n = pv.n(units);
-      if (!isSuppressed(n)) return n;
-      first ??= n;
-    }
-    return first ?? 0;
-  };
-  const named = (units: readonly string[], n: Figure): Record<string, Figure> => {
-    const counts: Record<string, Figure> = {};
-    for (const [x, pv] of pvs) counts[x] = isSuppressed(n) ? n : groupFigures(pv, units, ['1']).counts['1'];
-    return counts;
-  };
-  const n = respondents(ctx.scope);
-  const counts = named(ctx.scope, n);
-  const options: OptionResult[] = values.map((value) => {
-    const count = counts[value];
-    const option: OptionResult = { value, label: labelOf(variable.values, value), count, percent: percentOf(count, n) };
-    if (isSuppressed(count)) option.interval = count;
-    else if (isSuppressed(n)) option.interval = n;
-    else {
-      const w = wilson(count, n);
-      if (w) option.interval = { lower: w.lower, upper: w.upper };
-    }
-    return option;
+  return binarySummary(ctx, pvs, [protectedPersons(ctx, variable.key)], (value) => labelOf(variable.values, value), {
+    de: 'Kein Test: Eine Person kann mehrere Antworten nennen.',
+    en: 'No test: one person may give several answers.',
   });
-  const summary: PooledSummary = { n, counts, options };
-  if (ctx.groups.length >= 2) {
-    const bySegment: Record<string, GroupResult> = {};
-    const dropped: string[] = [];
-    for (const g of ctx.groups) {
-      const gn = respondents(g.units);
-      const suppressed = isSuppressed(gn);
-      bySegment[g.key] = { label: g.label, n: gn, counts: named(g.units, gn), suppressed };
-      if (suppressed || gn === 0) dropped.push(g.key);
-    }
-    summary.comparison = {
-      by: 'segment',
-      bySegment,
-      dropped,
-      test: null,
-      testOmitted: { de: 'Kein Test: Eine Person kann mehrere Antworten nennen.', en: 'No test: one person may give several answers.' },
-    };
-  }
-  return summary;
 }
