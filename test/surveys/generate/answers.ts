@@ -427,8 +427,24 @@ function globalMistake(questions: Q[], c: Ctx) {
   c.pick(options)();
 }
 
-/** A deterministic stream of submissions for one definition: about half plausible/valid, the rest slightly wrong in one or a few ways. */
-export function answerStream(json: SurveyJson, seed: number): () => Answers {
+/**
+ * The value names nothing in the definition refers to: the definition's text without its
+ * elements' own `name`s and `valueName`s never mentions them (in a condition, an expression, a
+ * `{placeholder}`, `choicesFromQuestion` or a trigger), so an answer to one of them cannot change
+ * what any other question shows. Conservative: a name that merely occurs in some text counts as
+ * mentioned.
+ */
+function unreferenced(json: SurveyJson, keys: string[]): Set<string> {
+  const text = JSON.stringify(json, (k, v) => (k === 'name' || k === 'valueName' ? undefined : v));
+  return new Set(keys.filter((key) => !text.includes(key)));
+}
+
+/**
+ * A deterministic stream of submissions for one definition: about half plausible/valid, the rest
+ * slightly wrong in one or a few ways. `everyAnswerIntoModel` sets every answer into the Model, as
+ * before answers nothing refers to were skipped (generate.test.ts: the streams are the same).
+ */
+export function answerStream(json: SurveyJson, seed: number, { everyAnswerIntoModel = false } = {}): () => Answers {
   const rnd = prng(seed);
   const c: Ctx = {
     rnd,
@@ -441,6 +457,8 @@ export function answerStream(json: SurveyJson, seed: number): () => Answers {
   const model = new Model(json);
   const questions = model.getAllQuestions(false, false, false) as unknown as Q[];
   if (questions.length === 0) return () => ({});
+  // Setting an answer makes survey-core run every condition again: the generator's main cost.
+  const noEffect = everyAnswerIntoModel ? new Set<string>() : unreferenced(json, questions.map((q) => q.getValueName() as string));
 
   return () => {
     const careful = c.maybe(0.45);
@@ -468,7 +486,7 @@ export function answerStream(json: SurveyJson, seed: number): () => Answers {
       c.data[key] = mistake ? value : withComments(q, c, c.data, key, value);
       if (mistake && answerable) return;
       // Later questions see this answer (visibility, choicesFromQuestion, choicesVisibleIf).
-      model.setValue(key, c.data[key]);
+      if (!noEffect.has(key)) model.setValue(key, c.data[key]);
     });
     for (; globals > 0; globals--) globalMistake(questions, c);
     return c.data;
