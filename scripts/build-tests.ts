@@ -7,10 +7,11 @@
 //   test/**/*.test.ts → .test-build/test/**/*.test.js (esbuild: ES modules for Node 20, one
 //     chunk per module shared by several files, packages stay in node_modules)
 //
-// and runs them with plain node (.ci/taprc: the same tap settings without tsx). The code is the
-// same: `import.meta.url` in each project module is its source file's URL, so fixtures,
-// migrations and the CLI are found where they are, and `befund run` loads tsx itself as in the
-// production build (BEFUND_COMPILED). A local `npx tap FILE` keeps running the sources.
+// and starts each with plain node (.ci/tests.mjs, which also spares them the loaders tap's
+// runner adds). The code is the same: `import.meta.url` in each project module is its source
+// file's URL, so fixtures, migrations and the CLI are found where they are, and `befund run`
+// loads tsx itself as in the production build (BEFUND_COMPILED). A local `npx tap FILE` keeps
+// running the sources.
 //
 //   npx tsx scripts/build-tests.ts [--out DIR]
 import { readdir, rm, writeFile } from 'node:fs/promises';
