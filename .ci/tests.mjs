@@ -15,6 +15,7 @@
 // than the timeout (then it is killed). Prints every file's output as it finishes, and at the end
 // tap's summary line `# { total: N, pass: N, fail: N }` over all files.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -41,6 +42,23 @@ const sharded = (e) => /-\d+\.test\.ts$/.test(e.file);
 const queue = [...entries.filter(sharded), ...entries.filter((e) => !sharded(e))];
 
 const totals = { total: 0, pass: 0, fail: 0, skip: 0, todo: 0 };
+/** CPU seconds per file and database, for the table at the end. */
+const cpuByFile = [];
+
+/**
+ * CPU seconds of this process's finished children so far (Linux: cutime + cstime in
+ * /proc/self/stat, in clock ticks of 1/100 s), or null elsewhere. Read when a child has been
+ * reaped, the difference to the read before is that child's CPU, its own children included.
+ */
+function childrenCpu() {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return null;
+  }
+}
+let lastChildrenCpu = childrenCpu();
 const failedFiles = [];
 const started = Date.now();
 
@@ -72,6 +90,10 @@ function run(entry) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
+      const cpuNow = childrenCpu();
+      const cpu = cpuNow === null || lastChildrenCpu === null ? null : cpuNow - lastChildrenCpu;
+      lastChildrenCpu = cpuNow;
+      if (cpu !== null) cpuByFile.push({ cpu, name: `${entry.file} on ${entry.db}` });
       const counts = summary(output);
       for (const k of Object.keys(totals)) totals[k] += counts?.[k] ?? 0;
       const problem = timedOut
@@ -88,7 +110,8 @@ function run(entry) {
         // A crash before any assertion still counts as one failure.
         if (!counts?.fail) totals.fail++;
       }
-      process.stdout.write(`\n# ${problem ? 'not ok' : 'ok'} - ${entry.file} on ${entry.db}, ${secs} s${problem ? `: ${problem}` : ''}\n`);
+      const cpuText = cpu === null ? '' : `, ${cpu.toFixed(1)} s CPU`;
+      process.stdout.write(`\n# ${problem ? 'not ok' : 'ok'} - ${entry.file} on ${entry.db}, ${secs} s${cpuText}${problem ? `: ${problem}` : ''}\n`);
       process.stdout.write(output.replace(/^/gm, '    '));
       resolve();
     });
@@ -100,7 +123,12 @@ async function worker() {
 }
 await Promise.all(Array.from({ length: Math.min(jobs, entries.length) }, worker));
 
-process.stdout.write(`\n# ${entries.length} files, ${jobs} at a time, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+const cpuTotal = cpuByFile.reduce((sum, f) => sum + f.cpu, 0);
+process.stdout.write(`\n# ${entries.length} files, ${jobs} at a time, ${((Date.now() - started) / 1000).toFixed(0)} s${cpuByFile.length ? `, ${cpuTotal.toFixed(0)} s of CPU in the test processes` : ''}\n`);
+if (cpuByFile.length) {
+  process.stdout.write('# most CPU:\n');
+  for (const f of cpuByFile.sort((a, b) => b.cpu - a.cpu).slice(0, 15)) process.stdout.write(`#   ${f.cpu.toFixed(1).padStart(6)} s  ${f.name}\n`);
+}
 if (failedFiles.length) process.stdout.write(`# failed:\n${failedFiles.map((f) => `#   ${f}\n`).join('')}`);
 process.stdout.write(`# { total: ${totals.total}, pass: ${totals.pass}, fail: ${totals.fail}, skip: ${totals.skip}, todo: ${totals.todo} }\n`);
 process.exitCode = failedFiles.length ? 1 : 0;
