@@ -434,7 +434,7 @@ function globalMistake(questions: Q[], c: Ctx) {
  * what any other question shows. Conservative: a name that merely occurs in some text counts as
  * mentioned.
  */
-function unreferenced(json: SurveyJson, keys: string[]): Set<string> {
+export function unreferenced(json: SurveyJson, keys: string[]): Set<string> {
   const text = JSON.stringify(json, (k, v) => (k === 'name' || k === 'valueName' ? undefined : v));
   return new Set(keys.filter((key) => !text.includes(key)));
 }
