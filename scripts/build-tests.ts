@@ -14,28 +14,20 @@
 // running the sources.
 //
 //   npx tsx scripts/build-tests.ts [--out DIR]
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { sourceImportMetaUrl } from './build.ts';
+import { testFiles } from './test-files.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The tap test files under test/, relative to the project root. */
-export async function testFiles(): Promise<string[]> {
-  const entries = await readdir(path.join(root, 'test'), { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
-    .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort();
-}
 
 /** Compiles every test file into `outdir` (default .test-build/), keeping its path: test/a/b.test.ts → test/a/b.test.js. */
 export async function buildTests(outdir = path.join(root, '.test-build')): Promise<{ files: number; ms: number }> {
   const t0 = performance.now();
-  const files = await testFiles();
+  const files = testFiles({ browser: true });
   await rm(outdir, { recursive: true, force: true });
   await build({
     entryPoints: files.map((f) => path.join(root, f)),

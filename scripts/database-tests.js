@@ -10,23 +10,13 @@
 //   node scripts/database-tests.js            the files, one per line
 //   node scripts/database-tests.js --explain  every test file with its verdict and the reason
 //   node scripts/database-tests.js --all      every test file npm test runs (.ci/run's list)
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { testFiles } from './test-files.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** Every test file npm test runs (.taprc: test/**\/*.test.ts without test/browser), sorted. */
-function testFiles(dir = 'test') {
-  return readdirSync(path.join(root, dir), { withFileTypes: true })
-    .flatMap((e) => {
-      const rel = path.posix.join(dir, e.name);
-      if (e.isDirectory()) return rel === 'test/browser' ? [] : testFiles(rel);
-      return e.name.endsWith('.test.ts') ? [rel] : [];
-    })
-    .sort();
-}
 
 const DATABASE_PACKAGES = new Set(['pg', '@electric-sql/pglite', '@fastify/postgres', 'drizzle-orm/node-postgres', 'drizzle-orm/pglite']);
 /** Why one of a test's own modules makes it depend on the database, or null. */
