@@ -3,7 +3,10 @@
 // the batch instead of skipping the rows the worker holds (a CI run once showed a report with a
 // batch missing, and a filter comparison that disagreed with it).
 import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import t from 'tap';
+import { responses } from '../../server/db/schema.ts';
+import { BACKGROUND_FOLD_BATCH } from '../../server/plugins/app/background.ts';
 import { foldPending } from '../../server/repositories/counts.ts';
 import { loadAggregates } from '../../server/repositories/aggregates.ts';
 import { insertResponse } from '../../server/repositories/responses.ts';
@@ -38,4 +41,15 @@ t.test(`a report read during a background fold counts every complete response ($
     t.equal(base(data), expected, `round ${round}: the report's base is every complete response so far`);
     t.equal(orgCount(data, 'kammer') + orgCount(data, 'verband'), expected, `round ${round}: and so is the sum of the answers to a required question`);
   }
+});
+
+t.test(`a fold in the background job's small batches leaves no backlog behind (${dbLabel})`, async (t) => {
+  const before = base(await loadAggregates(app.db, surveyId)); // folds whatever the test above left
+  const backlog = 2 * BACKGROUND_FOLD_BATCH + 7;
+  await answer(backlog);
+  // The job's own timer may fold part of the backlog meanwhile; one run still ends with none left.
+  await foldPending(app.db, { batch: BACKGROUND_FOLD_BATCH });
+  const left = await app.db.select({ n: sql<number>`count(*)::int` }).from(responses).where(and(eq(responses.status, 'complete'), eq(responses.counted, false)));
+  t.equal(left[0].n, 0, `no complete response is left uncounted after one run over ${backlog} (batches of ${BACKGROUND_FOLD_BATCH})`);
+  t.equal(base(await loadAggregates(app.db, surveyId)), before + backlog, 'the report base grew by the backlog');
 });
