@@ -14,6 +14,7 @@ import { makeBodyPool, readSurvey40, withId } from './lib/bodies.ts';
 import { forkChild } from './lib/child.ts';
 import { type ProfileSummary, summariseProfile } from './lib/cpuprofile.ts';
 import { type BenchResult, goal, ms, num, pct, RESULTS_DIR, table } from './lib/report.ts';
+import { postgresCpuMs } from './lib/proc-cpu.ts';
 import { createTarget, type Kind } from './lib/target.ts';
 
 export interface IngestOptions {
@@ -42,6 +43,14 @@ interface Run {
   /** CPU time (user + system) of the server process during the measured run, and per answered request. */
   cpuMs: number;
   cpuMsPerRequest: number;
+  /**
+   * CPU time of the database server's processes (PostgreSQL on this machine, read from /proc;
+   * backends that exit during the run are missed, the pool keeps its connections) and of the
+   * load generator (this process), per answered request. Null for PGlite, which runs inside the
+   * app's process and is in its CPU time.
+   */
+  databaseCpuMsPerRequest: number | null;
+  loadCpuMsPerRequest: number;
 }
 
 function load(port: number, token: string, tails: string[], connections: number, seconds: number): Promise<Result> {
@@ -93,9 +102,13 @@ export async function runIngest(opts: IngestOptions): Promise<BenchResult> {
       const profiling = opts.profile === true && server === 'app';
       if (profiling) await child.ask('profile-start');
       await child.ask('cpu-start');
+      const databaseFrom = opts.kind === 'postgres' ? postgresCpuMs() : null;
+      const loadFrom = process.cpuUsage();
       const r = await load(port, token, pool.tails, connections, seconds);
+      const loadUsed = process.cpuUsage(loadFrom);
       await sleep(1500); // requests still in flight when the load stopped are answered
       const cpuMs = Number((await child.ask('cpu-stop')).cpuMs);
+      const databaseTo = databaseFrom === null ? null : postgresCpuMs();
       if (profiling) profile = summariseProfile(String((await child.ask('profile-stop')).file));
       const stats = await child.ask('stats');
       const serverStatuses = stats[server] as Run['serverStatuses'];
@@ -113,6 +126,8 @@ export async function runIngest(opts: IngestOptions): Promise<BenchResult> {
         rows: stats.rows as Run['rows'],
         cpuMs,
         cpuMsPerRequest: answered > 0 ? cpuMs / answered : Number.NaN,
+        databaseCpuMsPerRequest: databaseFrom === null || databaseTo === null || answered === 0 ? null : (databaseTo - databaseFrom) / answered,
+        loadCpuMsPerRequest: answered > 0 ? (loadUsed.user + loadUsed.system) / 1000 / answered : Number.NaN,
       });
     }
   } finally {
@@ -139,7 +154,7 @@ function summarise(opts: IngestOptions, label: string, seconds: number, connecti
   console.log(
     table(
       `Ingest on ${label}: ${connections} connections, ${seconds} s, ${pool.tails.length} bodies (${pool.invalid} invalid)`,
-      ['server', 'req/s', '× plain table', '× same table', 'p50', 'p99', 'CPU per request', 'answered (server)', 'rows stored'],
+      ['server', 'req/s', '× plain table', '× same table', 'p50', 'p99', 'CPU per request', 'database CPU', 'load CPU', 'answered (server)', 'rows stored'],
       runs.map((r) => [
         SERVER_LABEL[r.server],
         num(r.reqPerSec),
@@ -148,12 +163,16 @@ function summarise(opts: IngestOptions, label: string, seconds: number, connecti
         ms(r.p50),
         ms(r.p99),
         `${r.cpuMsPerRequest.toFixed(2)} ms`,
+        r.databaseCpuMsPerRequest === null ? '–' : `${r.databaseCpuMsPerRequest.toFixed(2)} ms`,
+        `${r.loadCpuMsPerRequest.toFixed(2)} ms`,
         statusText(r.serverStatuses.decided),
         num(r.server === 'plain' ? r.rows.plain : r.rows.responses),
       ]),
     ),
   );
-  console.log(`CPU per request is the server process's own (user + system) during the measured run, the app's including its background fold; the database server's is not in it.`);
+  console.log(
+    `CPU per request is the server process's own (user + system) during the measured run, the app's including its background fold; database CPU is the PostgreSQL server's processes' (from /proc, ${opts.kind === 'postgres' ? 'on this machine' : 'none: PGlite is inside the app'}), load CPU the load generator's (autocannon, in this process).`,
+  );
   const id = opts.kind === 'postgres' ? 'ingest' : 'ingest-pglite';
   const goals = [
     goal(`${label}: validated req/s ≥ 0.50 × plain-table baseline`, plainRatio, 0.5, 'at least', '×', 2),
