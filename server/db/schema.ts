@@ -101,15 +101,16 @@ export const responses = pgTable(
     id: uuid().primaryKey(),
     /** Monotonic order for cursors and incremental pulls, without exact timestamps. */
     seq: bigserial({ mode: 'number' }).notNull().unique(),
-    surveyId: integer()
-      .notNull()
-      .references(() => surveys.id, { onDelete: 'cascade' }),
-    versionId: integer()
-      .notNull()
-      .references(() => surveyVersions.id),
-    linkId: integer()
-      .notNull()
-      .references(() => links.id, { onDelete: 'cascade' }),
+    // No foreign keys on these three (migration 0015): every answer referred to the same survey,
+    // version and link row, and each key check locked that row for share, so 50 concurrent
+    // answers queued on three rows (ingest bench: 0.17 ms of the database's CPU per answer, p99
+    // and throughput). What the keys guaranteed is kept: the one statement that stores an answer
+    // reads the link, its survey and newest version (insertThroughLink); deleting a survey or a
+    // link deletes its responses, and deleting a version that has responses is refused, by
+    // triggers on those tables, which the app itself never deletes from.
+    surveyId: integer().notNull(),
+    versionId: integer().notNull(),
+    linkId: integer().notNull(),
     segment: text().notNull(),
     linkLabel: text(),
     status: text({ enum: ['partial', 'complete'] }).notNull(),
