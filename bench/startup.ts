@@ -11,18 +11,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAll } from '../scripts/build.ts';
+import { processCpu } from './lib/proc-cpu.ts';
 import { type BenchResult, goal, table } from './lib/report.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** User + system CPU seconds of a running process, all threads (Linux /proc; NaN elsewhere). */
 function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return Number.NaN;
-  }
+  const cpu = pid === undefined ? null : processCpu(pid);
+  return cpu ? cpu.cpuMs / 1000 : Number.NaN;
 }
 
 /** Spawns `befund serve`, resolves with the ms and CPU s until it printed its URLs, then stops it. */
