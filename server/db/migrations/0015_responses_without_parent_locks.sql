@@ -8,21 +8,16 @@ ALTER TABLE "responses" DROP CONSTRAINT "responses_link_id_links_id_fk";
 -- deletes from them; an operator may): a deleted survey or link takes its responses with it, and
 -- a version that has responses cannot be deleted. Row triggers BEFORE DELETE run before the
 -- cascades of the other tables' keys, so deleting a survey removes its responses first.
-CREATE FUNCTION "befund_delete_responses_of_survey"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One function for both: TG_ARGV[0] names the responses column that refers to the deleted row.
+CREATE FUNCTION "befund_delete_responses_of"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  DELETE FROM "responses" WHERE "survey_id" = OLD."id";
+  EXECUTE format('DELETE FROM "responses" WHERE %I = $1', TG_ARGV[0]) USING OLD."id";
   RETURN OLD;
 END $$;
 --> statement-breakpoint
-CREATE TRIGGER "surveys_delete_responses" BEFORE DELETE ON "surveys" FOR EACH ROW EXECUTE FUNCTION "befund_delete_responses_of_survey"();
+CREATE TRIGGER "surveys_delete_responses" BEFORE DELETE ON "surveys" FOR EACH ROW EXECUTE FUNCTION "befund_delete_responses_of"('survey_id');
 --> statement-breakpoint
-CREATE FUNCTION "befund_delete_responses_of_link"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  DELETE FROM "responses" WHERE "link_id" = OLD."id";
-  RETURN OLD;
-END $$;
---> statement-breakpoint
-CREATE TRIGGER "links_delete_responses" BEFORE DELETE ON "links" FOR EACH ROW EXECUTE FUNCTION "befund_delete_responses_of_link"();
+CREATE TRIGGER "links_delete_responses" BEFORE DELETE ON "links" FOR EACH ROW EXECUTE FUNCTION "befund_delete_responses_of"('link_id');
 --> statement-breakpoint
 CREATE FUNCTION "befund_keep_versions_with_responses"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
